@@ -1,0 +1,149 @@
+package rrcm.backend.cpu;
+
+/** Copies between layouts: runs of rows, permutations, and the index ops with their scatter-adds. */
+final class CpuLayout {
+    private CpuLayout() {}
+
+    static void copyRows(Parallel par, Object src, int srcOffset, int srcStride, Object dst, int dstOffset,
+                         int dstStride, int rows, int rowLength, boolean accumulate) {
+        par.forRange(rows, rowLength, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int s = srcOffset + r * srcStride, d = dstOffset + r * dstStride;
+                if (!accumulate) {
+                    System.arraycopy(src, s, dst, d, rowLength);
+                } else if (src instanceof float[] fs) {
+                    float[] fd = (float[]) dst;
+                    for (int i = 0; i < rowLength; i++) fd[d + i] += fs[s + i];
+                } else {
+                    int[] is = (int[]) src, id = (int[]) dst;
+                    for (int i = 0; i < rowLength; i++) id[d + i] += is[s + i];
+                }
+            }
+        });
+    }
+
+    /**
+     * dst axis i is src axis perm[i]. The innermost destination axis is copied as a strided run; when
+     * the permutation keeps the last axis, that run is contiguous and uses arraycopy.
+     */
+    static void permute(Parallel par, Object src, int[] shape, int[] perm, Object dst) {
+        int rank = shape.length;
+        int[] srcStrides = new int[rank];
+        for (int d = rank - 1, s = 1; d >= 0; d--) {
+            srcStrides[d] = s;
+            s *= shape[d];
+        }
+        int[] outShape = new int[rank], stride = new int[rank];
+        for (int i = 0; i < rank; i++) {
+            outShape[i] = shape[perm[i]];
+            stride[i] = srcStrides[perm[i]];
+        }
+        int inner = rank == 0 ? 1 : outShape[rank - 1];
+        int innerStride = rank == 0 ? 1 : stride[rank - 1];
+        int rows = 1;
+        for (int i = 0; i < rank - 1; i++) rows *= outShape[i];
+        par.forRange(rows, inner, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int off = 0;
+                for (int d = rank - 2, rest = r; d >= 0; d--) {
+                    off += (rest % outShape[d]) * stride[d];
+                    rest /= outShape[d];
+                }
+                int out = r * inner;
+                if (innerStride == 1) {
+                    System.arraycopy(src, off, dst, out, inner);
+                } else if (src instanceof float[] fs) {
+                    float[] fd = (float[]) dst;
+                    for (int i = 0; i < inner; i++) fd[out + i] = fs[off + i * innerStride];
+                } else {
+                    int[] is = (int[]) src, id = (int[]) dst;
+                    for (int i = 0; i < inner; i++) id[out + i] = is[off + i * innerStride];
+                }
+            }
+        });
+    }
+
+    static void indexSelect(Parallel par, Object src, int outer, int axis, int inner, int[] index, int count,
+                            Object dst) {
+        for (int j = 0; j < count; j++) checkIndex("index_select", index[j], axis);
+        par.forRange(outer * count, inner, (t0, t1) -> {
+            for (int t = t0; t < t1; t++) {
+                int o = t / count, j = t % count;
+                System.arraycopy(src, (o * axis + index[j]) * inner, dst, t * inner, inner);
+            }
+        });
+    }
+
+    /** Serial over the index so that repeated indices add up deterministically; parallel over outer. */
+    static void indexAdd(Parallel par, float[] src, int outer, int axis, int inner, int[] index, int count,
+                         float[] dst) {
+        for (int j = 0; j < count; j++) checkIndex("index_add", index[j], axis);
+        par.forRange(outer, (long) count * inner, (o0, o1) -> {
+            for (int o = o0; o < o1; o++) {
+                for (int j = 0; j < count; j++) {
+                    int s = (o * count + j) * inner, d = (o * axis + index[j]) * inner;
+                    for (int i = 0; i < inner; i++) dst[d + i] += src[s + i];
+                }
+            }
+        });
+    }
+
+    static void gather(Parallel par, Object src, int outer, int axis, int inner, int[] index, int count,
+                       Object dst) {
+        par.forRange(outer, (long) count * inner, (o0, o1) -> {
+            for (int o = o0; o < o1; o++) {
+                for (int j = 0; j < count; j++) {
+                    for (int i = 0; i < inner; i++) {
+                        int at = (o * count + j) * inner + i;
+                        int k = index[at];
+                        checkIndex("gather", k, axis);
+                        int from = (o * axis + k) * inner + i;
+                        if (src instanceof float[] fs) ((float[]) dst)[at] = fs[from];
+                        else ((int[]) dst)[at] = ((int[]) src)[from];
+                    }
+                }
+            }
+        });
+    }
+
+    static void scatterAdd(Parallel par, float[] src, int outer, int axis, int inner, int[] index, int count,
+                           float[] dst) {
+        par.forRange(outer, (long) count * inner, (o0, o1) -> {
+            for (int o = o0; o < o1; o++) {
+                for (int j = 0; j < count; j++) {
+                    for (int i = 0; i < inner; i++) {
+                        int at = (o * count + j) * inner + i;
+                        int k = index[at];
+                        checkIndex("scatter_add", k, axis);
+                        dst[(o * axis + k) * inner + i] += src[at];
+                    }
+                }
+            }
+        });
+    }
+
+    static void argmax(Parallel par, float[] src, int outer, int axis, int inner, int[] dst) {
+        par.forRange(outer * inner, axis, (t0, t1) -> {
+            for (int t = t0; t < t1; t++) {
+                int o = t / inner, i = t % inner;
+                int base = o * axis * inner + i;
+                int best = 0;
+                float bestValue = src[base];
+                for (int j = 1; j < axis && !Float.isNaN(bestValue); j++) {
+                    float v = src[base + j * inner];
+                    if (v > bestValue || Float.isNaN(v)) {
+                        best = j;
+                        bestValue = v;
+                    }
+                }
+                dst[t] = best;
+            }
+        });
+    }
+
+    private static void checkIndex(String op, int k, int axis) {
+        if (k < 0 || k >= axis) {
+            throw new IndexOutOfBoundsException(op + ": index " + k + " is outside [0, " + axis + ")");
+        }
+    }
+}

@@ -1,0 +1,184 @@
+package rrcm.backend.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * LayerNorm over rows and BatchNorm1d over columns. Statistics are two-pass (mean, then the centred
+ * sum of squares) for accuracy; a row of a ViT (768 floats) stays in L1 across the passes, so memory
+ * sees one read and one write. Parameter gradients are summed per fixed block of rows and the blocks
+ * added in order, so they do not depend on the thread count.
+ */
+final class CpuNorm {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    private static final int ROW_BLOCKS = 32;
+
+    private CpuNorm() {}
+
+    static void layerNorm(Parallel par, float[] x, float[] w, float[] b, float eps, float[] y, float[] mean,
+                          float[] rstd, int rows, int cols) {
+        par.forRange(rows, 3L * cols, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int off = r * cols;
+                float mu = sum(x, off, cols) / cols;
+                float var = centredSquares(x, off, cols, mu) / cols;
+                float rs = 1f / (float) Math.sqrt(var + eps);
+                mean[r] = mu;
+                rstd[r] = rs;
+                FloatVector vmu = FloatVector.broadcast(S, mu), vrs = FloatVector.broadcast(S, rs);
+                int i = 0;
+                for (int bound = S.loopBound(cols); i < bound; i += L) {
+                    FloatVector v = FloatVector.fromArray(S, x, off + i).sub(vmu).mul(vrs);
+                    if (w != null) v = v.mul(FloatVector.fromArray(S, w, i));
+                    if (b != null) v = v.add(FloatVector.fromArray(S, b, i));
+                    v.intoArray(y, off + i);
+                }
+                for (; i < cols; i++) {
+                    float v = (x[off + i] - mu) * rs;
+                    if (w != null) v *= w[i];
+                    if (b != null) v += b[i];
+                    y[off + i] = v;
+                }
+            }
+        });
+    }
+
+    static void layerNormBackward(Parallel par, float[] x, float[] w, float[] mean, float[] rstd, float[] gy,
+                                  float[] gx, float[] gw, float[] gb, int rows, int cols) {
+        int blocks = Math.min(ROW_BLOCKS, rows);
+        boolean params = gw != null || gb != null;
+        float[][] pw = params ? new float[blocks][cols] : null;
+        float[][] pb = params ? new float[blocks][cols] : null;
+        par.forEach(blocks, blk -> {
+            int r0 = (int) ((long) rows * blk / blocks), r1 = (int) ((long) rows * (blk + 1) / blocks);
+            float[] g = new float[cols];
+            for (int r = r0; r < r1; r++) {
+                int off = r * cols;
+                float mu = mean[r], rs = rstd[r];
+                // g = gy * w; sums of g and g * xhat
+                float sg = 0, sgx = 0;
+                for (int i = 0; i < cols; i++) {
+                    float xh = (x[off + i] - mu) * rs;
+                    float gi = w != null ? gy[off + i] * w[i] : gy[off + i];
+                    g[i] = gi;
+                    sg += gi;
+                    sgx += gi * xh;
+                    if (params) {
+                        pw[blk][i] += gy[off + i] * xh;
+                        pb[blk][i] += gy[off + i];
+                    }
+                }
+                float mg = sg / cols, mgx = sgx / cols;
+                for (int i = 0; i < cols; i++) {
+                    float xh = (x[off + i] - mu) * rs;
+                    gx[off + i] = rs * (g[i] - mg - xh * mgx);
+                }
+            }
+        });
+        if (gw != null) sumBlocks(pw, gw);
+        if (gb != null) sumBlocks(pb, gb);
+    }
+
+    static void batchNormTrain(Parallel par, float[] x, float[] w, float[] b, float eps, float momentum,
+                               float[] runMean, float[] runVar, float[] y, float[] mean, float[] invstd, int n, int c) {
+        par.forRange(c, 3L * n, (c0, c1) -> {
+            for (int j = c0; j < c1; j++) {
+                float s = 0;
+                for (int i = 0; i < n; i++) s += x[i * c + j];
+                float mu = s / n;
+                float ss = 0;
+                for (int i = 0; i < n; i++) {
+                    float d = x[i * c + j] - mu;
+                    ss += d * d;
+                }
+                float var = ss / n;
+                float is = 1f / (float) Math.sqrt(var + eps);
+                mean[j] = mu;
+                invstd[j] = is;
+                float scale = w != null ? w[j] * is : is;
+                float shift = b != null ? b[j] : 0f;
+                for (int i = 0; i < n; i++) y[i * c + j] = (x[i * c + j] - mu) * scale + shift;
+                if (runMean != null) {
+                    float unbiased = n > 1 ? ss / (n - 1) : var;
+                    runMean[j] = (1 - momentum) * runMean[j] + momentum * mu;
+                    runVar[j] = (1 - momentum) * runVar[j] + momentum * unbiased;
+                }
+            }
+        });
+    }
+
+    static void batchNormEval(Parallel par, float[] x, float[] w, float[] b, float eps, float[] runMean,
+                              float[] runVar, float[] y, int n, int c) {
+        float[] scale = new float[c], shift = new float[c];
+        for (int j = 0; j < c; j++) {
+            float is = 1f / (float) Math.sqrt(runVar[j] + eps);
+            scale[j] = w != null ? w[j] * is : is;
+            shift[j] = (b != null ? b[j] : 0f) - runMean[j] * scale[j];
+        }
+        par.forRange(n, c, (r0, r1) -> {
+            for (int i = r0; i < r1; i++) {
+                int off = i * c, j = 0;
+                for (int bound = S.loopBound(c); j < bound; j += L) {
+                    FloatVector.fromArray(S, x, off + j).fma(FloatVector.fromArray(S, scale, j),
+                            FloatVector.fromArray(S, shift, j)).intoArray(y, off + j);
+                }
+                for (; j < c; j++) y[off + j] = Math.fma(x[off + j], scale[j], shift[j]);
+            }
+        });
+    }
+
+    static void batchNormBackward(Parallel par, float[] x, float[] w, float[] mean, float[] invstd, float[] gy,
+                                  float[] gx, float[] gw, float[] gb, int n, int c) {
+        par.forRange(c, 3L * n, (c0, c1) -> {
+            for (int j = c0; j < c1; j++) {
+                float mu = mean[j], is = invstd[j];
+                float sg = 0, sgx = 0;
+                for (int i = 0; i < n; i++) {
+                    float g = gy[i * c + j];
+                    sg += g;
+                    sgx += g * (x[i * c + j] - mu) * is;
+                }
+                if (gw != null) gw[j] = sgx;
+                if (gb != null) gb[j] = sg;
+                float k = (w != null ? w[j] : 1f) * is / n;
+                for (int i = 0; i < n; i++) {
+                    float xh = (x[i * c + j] - mu) * is;
+                    gx[i * c + j] = k * (n * gy[i * c + j] - sg - xh * sgx);
+                }
+            }
+        });
+    }
+
+    private static float sum(float[] x, int off, int n) {
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) acc = acc.add(FloatVector.fromArray(S, x, off + i));
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) s += x[off + i];
+        return s;
+    }
+
+    private static float centredSquares(float[] x, int off, int n, float mu) {
+        FloatVector acc = FloatVector.zero(S), vmu = FloatVector.broadcast(S, mu);
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector d = FloatVector.fromArray(S, x, off + i).sub(vmu);
+            acc = d.fma(d, acc);
+        }
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            float d = x[off + i] - mu;
+            s += d * d;
+        }
+        return s;
+    }
+
+    private static void sumBlocks(float[][] partial, float[] out) {
+        java.util.Arrays.fill(out, 0f);
+        for (float[] p : partial) {
+            for (int i = 0; i < out.length; i++) out[i] += p[i];
+        }
+    }
+}

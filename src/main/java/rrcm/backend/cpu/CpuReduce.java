@@ -1,0 +1,143 @@
+package rrcm.backend.cpu;
+
+import java.util.ArrayList;
+import java.util.List;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import rrcm.backend.ReduceOp;
+
+/**
+ * Reductions over any set of axes. Neighbouring reduced axes merge, so most reductions are one
+ * (outer, reduced, inner) pass: rows when inner is 1, columns otherwise. Several separate groups of
+ * reduced axes are reduced innermost group first. The summation order depends only on the shape,
+ * never on the thread count, so results are reproducible.
+ */
+final class CpuReduce {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    /** A long single row is summed in blocks of this size, in parallel, and the blocks combined in order. */
+    private static final int BLOCK = 1 << 14;
+
+    private CpuReduce() {}
+
+    static void reduce(Parallel par, ReduceOp op, float[] x, int[] shape, float[] out, int[] outShape) {
+        // Groups of (size, reduced?) after dropping size-1 axes and merging neighbours of one kind.
+        List<int[]> groups = new ArrayList<>();
+        long count = 1;
+        for (int d = 0; d < shape.length; d++) {
+            if (shape[d] == 1) continue;
+            int red = outShape[d] == 1 ? 1 : 0;
+            if (red == 1) count *= shape[d];
+            int[] last = groups.isEmpty() ? null : groups.get(groups.size() - 1);
+            if (last != null && last[1] == red) last[0] *= shape[d];
+            else groups.add(new int[] {shape[d], red});
+        }
+        ReduceOp pass = op == ReduceOp.MEAN ? ReduceOp.SUM : op;
+        float[] cur = x;
+        int total = x.length;
+        boolean reducedSomething = false;
+        for (int g = groups.size() - 1; g >= 0; g--) {
+            if (groups.get(g)[1] == 0) continue;
+            int red = groups.get(g)[0];
+            int inner = 1;
+            for (int h = g + 1; h < groups.size(); h++) inner *= groups.get(h)[0];
+            int outer = total / (red * inner);
+            boolean last = !hasReducedBefore(groups, g);
+            float[] dst = last ? out : new float[outer * inner];
+            pass(par, pass, cur, outer, red, inner, dst);
+            cur = dst;
+            total = outer * inner;
+            groups.get(g)[0] = 1;
+            reducedSomething = true;
+        }
+        if (!reducedSomething) System.arraycopy(x, 0, out, 0, out.length);
+        if (op == ReduceOp.MEAN) {
+            float c = count;
+            for (int i = 0; i < out.length; i++) out[i] /= c;
+        }
+    }
+
+    private static boolean hasReducedBefore(List<int[]> groups, int g) {
+        for (int h = 0; h < g; h++) if (groups.get(h)[1] == 1) return true;
+        return false;
+    }
+
+    /** out (outer, inner) = op over r of x (outer, red, inner). */
+    static void pass(Parallel par, ReduceOp op, float[] x, int outer, int red, int inner, float[] out) {
+        if (inner == 1) {
+            if (outer == 1 && red > 2 * BLOCK && par.threads() > 1) {
+                int blocks = (red + BLOCK - 1) / BLOCK;
+                float[] partial = new float[blocks];
+                par.forEach(blocks, blk -> {
+                    int from = blk * BLOCK;
+                    partial[blk] = row(op, x, from, Math.min(BLOCK, red - from));
+                });
+                out[0] = row(op, partial, 0, blocks);
+                return;
+            }
+            par.forRange(outer, red, (o0, o1) -> {
+                for (int o = o0; o < o1; o++) out[o] = row(op, x, o * red, red);
+            });
+            return;
+        }
+        // Columns: split the inner axis into vector-aligned chunks so that even outer == 1 runs in parallel.
+        int chunk = Math.max(L, ((inner / Math.max(1, par.threads() * 2)) + L - 1) / L * L);
+        int chunksPerOuter = (inner + chunk - 1) / chunk;
+        par.forRange(outer * chunksPerOuter, (long) red * chunk, (t0, t1) -> {
+            for (int t = t0; t < t1; t++) {
+                int o = t / chunksPerOuter;
+                int from = (t % chunksPerOuter) * chunk;
+                int to = Math.min(inner, from + chunk);
+                columns(op, x, o * red * inner, red, inner, from, to, out, o * inner);
+            }
+        });
+    }
+
+    private static float row(ReduceOp op, float[] x, int off, int n) {
+        int i = 0;
+        float acc;
+        if (n >= L) {
+            FloatVector v = FloatVector.fromArray(S, x, off);
+            for (i = L; i <= n - L; i += L) v = combine(op, v, FloatVector.fromArray(S, x, off + i));
+            acc = v.reduceLanes(op == ReduceOp.SUM ? VectorOperators.ADD : op == ReduceOp.MAX
+                    ? VectorOperators.MAX : VectorOperators.MIN);
+        } else {
+            acc = x[off];
+            i = 1;
+        }
+        for (; i < n; i++) acc = combine(op, acc, x[off + i]);
+        return acc;
+    }
+
+    private static void columns(ReduceOp op, float[] x, int base, int red, int inner, int from, int to,
+                                float[] out, int outOff) {
+        int j = from;
+        for (int bound = from + S.loopBound(to - from); j < bound; j += L) {
+            FloatVector acc = FloatVector.fromArray(S, x, base + j);
+            for (int r = 1; r < red; r++) acc = combine(op, acc, FloatVector.fromArray(S, x, base + r * inner + j));
+            acc.intoArray(out, outOff + j);
+        }
+        for (; j < to; j++) {
+            float acc = x[base + j];
+            for (int r = 1; r < red; r++) acc = combine(op, acc, x[base + r * inner + j]);
+            out[outOff + j] = acc;
+        }
+    }
+
+    private static FloatVector combine(ReduceOp op, FloatVector a, FloatVector b) {
+        return switch (op) {
+            case SUM, MEAN -> a.add(b);
+            case MAX -> a.max(b);
+            case MIN -> a.min(b);
+        };
+    }
+
+    private static float combine(ReduceOp op, float a, float b) {
+        return switch (op) {
+            case SUM, MEAN -> a + b;
+            case MAX -> Math.max(a, b);
+            case MIN -> Math.min(a, b);
+        };
+    }
+}

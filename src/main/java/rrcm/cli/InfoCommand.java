@@ -1,0 +1,38 @@
+package rrcm.cli;
+
+import java.io.PrintWriter;
+import java.util.List;
+import jdk.incubator.vector.FloatVector;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import rrcm.backend.BackendStatus;
+import rrcm.backend.Backends;
+
+/** Prints what this machine offers the engine: Java, vector width, threads, and every backend's status. */
+@Command(name = "info", mixinStandardHelpOptions = true,
+        description = "Show the Java runtime, Vector API width, CPU threads and the status of each backend.")
+final class InfoCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("rrcm-engine %s%n", Version.engine());
+        out.printf("java        %s (%s, %s)%n", Runtime.version(), System.getProperty("java.vm.name"),
+                System.getProperty("java.vendor"));
+        out.printf("vector api  %d-bit preferred species, %d float lanes%n",
+                FloatVector.SPECIES_PREFERRED.vectorBitSize(), FloatVector.SPECIES_PREFERRED.length());
+        out.printf("cpu threads %d used of %d available%n", Backends.cpuThreads(),
+                Runtime.getRuntime().availableProcessors());
+        out.println("backends");
+        List<BackendStatus> all = Backends.probeAll();
+        int width = all.stream().mapToInt(s -> s.name().length()).max().orElse(0);
+        for (BackendStatus s : all) {
+            out.printf("  %-" + width + "s  %s%n", s.name(), s.available() ? "available: " + s.detail()
+                    : "not available: " + s.detail());
+        }
+        out.printf("default     %s%n", Backends.defaultBackend().name());
+        out.flush();
+    }
+}

@@ -1,0 +1,34 @@
+package rrcm.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The CLI. Each command is a class of its own; this one only wires them and maps errors to exit codes. */
+@Command(name = "rrcm-engine",
+        mixinStandardHelpOptions = true,
+        versionProvider = Version.class,
+        description = "Robust Representation Consistency Models: training and randomized-smoothing certification.",
+        subcommands = {InfoCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the CLI and returns its exit code; tests call this instead of main. */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            cmd.getErr().println(cmd.getColorScheme().errorText("error: " + Errors.describe(ex)));
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}

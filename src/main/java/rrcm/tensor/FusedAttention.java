@@ -1,0 +1,41 @@
+package rrcm.tensor;
+
+import java.util.Arrays;
+import rrcm.backend.AttentionShape;
+import rrcm.backend.Backend;
+import rrcm.backend.DType;
+
+/**
+ * Scaled-dot-product attention as one primitive: softmax(q k^T * scale) v over (..., T, dh) without
+ * keeping the T x T probabilities; the backward recomputes them from the saved log-sum-exp.
+ */
+public final class FusedAttention {
+    private FusedAttention() {}
+
+    /** q (..., tq, dh), k and v (..., tk, dh) with the same leading axes; scale 1/sqrt(dh) when NaN. */
+    public static Tensor sdpa(Tensor q, Tensor k, Tensor v, float scale) {
+        Ops.floatsOnOneBackend("attention", q, k, v);
+        int[] sq = q.shape(), sk = k.shape(), sv = v.shape();
+        int r = sq.length;
+        boolean ok = r >= 2 && sk.length == r && sv.length == r && Arrays.equals(sk, sv)
+                && Arrays.equals(Arrays.copyOf(sq, r - 2), Arrays.copyOf(sk, r - 2)) && sq[r - 1] == sk[r - 1];
+        if (!ok) {
+            throw new IllegalArgumentException("attention: expected q (..., tq, dh) and k, v (..., tk, dh) with the same "
+                    + "leading axes and dh, got q " + Shape.str(sq) + ", k " + Shape.str(sk) + ", v " + Shape.str(sv));
+        }
+        int dh = sq[r - 1], tq = sq[r - 2], tk = sk[r - 2];
+        int heads = q.numel() / (tq * dh);
+        float sc = Float.isNaN(scale) ? (float) (1 / Math.sqrt(dh)) : scale;
+        AttentionShape shape = new AttentionShape(heads, tq, tk, dh, sc);
+        Backend be = q.backend();
+        Tensor o = Tensor.emptyLike(q);
+        Tensor lse = Tensor.empty(be, DType.F32, new int[] {heads, tq});
+        be.attention(shape, q.storage(), k.storage(), v.storage(), o.storage(), lse.storage());
+        return Autograd.record("attention", o, g -> {
+            Tensor gq = Tensor.emptyLike(q), gk = Tensor.emptyLike(k), gv = Tensor.emptyLike(v);
+            be.attentionBackward(shape, q.storage(), k.storage(), v.storage(), o.storage(), lse.storage(), g.storage(),
+                    gq.storage(), gk.storage(), gv.storage());
+            return new Tensor[] {gq, gk, gv};
+        }, q, k, v);
+    }
+}
