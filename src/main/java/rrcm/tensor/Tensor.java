@@ -69,8 +69,9 @@ public final class Tensor {
         return t;
     }
 
+    /** A tensor of shape () holding one value. */
     public static Tensor scalar(float value) {
-        return of(new float[] {value});
+        return of(new float[] {value}, new int[0]);
     }
 
     static Tensor zerosLike(Tensor t) {
@@ -81,30 +82,39 @@ public final class Tensor {
         return full(t.backend(), 1f, t.shape.clone());
     }
 
-    /** A float tensor holding a copy of data; the shape defaults to (data.length,). */
+    /** A 1-D float tensor holding a copy of data. */
+    public static Tensor of(float[] data) {
+        return of(Backends.defaultBackend(), data, data.length);
+    }
+
+    /** A float tensor of the given shape (no sizes: a scalar) holding a copy of data. */
     public static Tensor of(float[] data, int... shape) {
         return of(Backends.defaultBackend(), data, shape);
     }
 
     public static Tensor of(Backend backend, float[] data, int... shape) {
-        int[] s = shape.length == 0 && data.length != 1 ? new int[] {data.length} : Shape.checked("of", shape);
-        if (Shape.numel(s) != data.length) {
-            throw new IllegalArgumentException("of: " + data.length + " values do not fill shape " + Shape.str(s));
-        }
-        return adopt(backend.upload(data), s, DType.F32);
+        return adopt(backend.upload(data), filled("of", data.length, shape), DType.F32);
     }
 
-    /** An int32 tensor (labels, indices) holding a copy of data. */
+    /** A 1-D int32 tensor (labels, indices) holding a copy of data. */
+    public static Tensor ofInts(int[] data) {
+        return ofInts(Backends.defaultBackend(), data, data.length);
+    }
+
     public static Tensor ofInts(int[] data, int... shape) {
         return ofInts(Backends.defaultBackend(), data, shape);
     }
 
     public static Tensor ofInts(Backend backend, int[] data, int... shape) {
-        int[] s = shape.length == 0 && data.length != 1 ? new int[] {data.length} : Shape.checked("ofInts", shape);
-        if (Shape.numel(s) != data.length) {
-            throw new IllegalArgumentException("ofInts: " + data.length + " values do not fill shape " + Shape.str(s));
+        return adopt(backend.upload(data), filled("ofInts", data.length, shape), DType.I32);
+    }
+
+    private static int[] filled(String op, int length, int[] shape) {
+        int[] s = Shape.checked(op, shape);
+        if (Shape.numel(s) != length) {
+            throw new IllegalArgumentException(op + ": " + length + " values do not fill shape " + Shape.str(s));
         }
-        return adopt(backend.upload(data), s, DType.I32);
+        return s;
     }
 
     private static Tensor adopt(Storage storage, int[] shape, DType dtype) {

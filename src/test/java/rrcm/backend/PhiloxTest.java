@@ -1,0 +1,107 @@
+package rrcm.backend;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import rrcm.backend.cpu.CpuBackend;
+
+/** Philox4x32-10 known answers, the Gaussian transform's accuracy and distribution, and reproducibility. */
+class PhiloxTest {
+    private static int[] block(int c0, int c1, int c2, int c3, int k0, int k1) {
+        int[] out = new int[4];
+        Philox.block(c0, c1, c2, c3, k0, k1, out, 0);
+        return out;
+    }
+
+    /** The known-answer vectors published with Random123 (Salmon et al., SC'11), kat_vectors. */
+    @Test
+    void knownAnswers() {
+        assertArrayEquals(new int[] {0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8}, block(0, 0, 0, 0, 0, 0));
+        assertArrayEquals(new int[] {0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd},
+                block(-1, -1, -1, -1, -1, -1));
+        assertArrayEquals(new int[] {0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1},
+                block(0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344, 0xa4093822, 0x299f31d0));
+    }
+
+    @Test
+    void seedStreamAndCounterFillTheKeyAndCounterWords() {
+        int[] viaLongs = new int[4];
+        Philox.block(0x299f31d0_a4093822L, 0x03707344_13198a2eL, 0x85a308d3_243f6a88L, viaLongs, 0);
+        assertArrayEquals(block(0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344, 0xa4093822, 0x299f31d0), viaLongs);
+    }
+
+    @Test
+    void ownLogarithmIsAccurateOnTheUnitInterval() {
+        double worst = 0;
+        for (int k = 1; k <= 1 << 24; k += 97) {
+            float u = k * 0x1p-24f;
+            double exact = Math.log(u);
+            double err = Math.abs(BoxMuller.logUnit(u) - exact) / Math.max(Math.abs(exact), 1e-30);
+            if (k != 1 << 24) worst = Math.max(worst, err);
+        }
+        assertEquals(0f, BoxMuller.logUnit(1f));
+        assertTrue(worst < 4e-7, "worst relative error of ln " + worst);
+    }
+
+    @Test
+    void normalsHaveGaussianMomentsAndTails() {
+        int n = 1 << 20;
+        float[] z = new float[n];
+        try (CpuBackend be = new CpuBackend(2)) {
+            Storage s = be.allocate(DType.F32, n);
+            be.randomNormal(s, 1234, 0, 0, 0f, 1f);
+            be.download(s, z);
+        }
+        double m1 = 0, m2 = 0, m3 = 0, m4 = 0;
+        int beyond2 = 0;
+        for (float v : z) {
+            m1 += v;
+            m2 += v * v;
+            m3 += v * v * v;
+            m4 += (double) v * v * v * v;
+            if (Math.abs(v) > 2) beyond2++;
+        }
+        m1 /= n;
+        m2 /= n;
+        m3 /= n;
+        m4 /= n;
+        // standard errors at n = 2^20: mean 1e-3, variance 1.4e-3, skew 2.4e-3, kurtosis 1e-2; bounds at 5 of them
+        assertEquals(0, m1, 5e-3);
+        assertEquals(1, m2, 7e-3);
+        assertEquals(0, m3, 1.2e-2);
+        assertEquals(3, m4, 5e-2);
+        // P(|Z| > 2) = 0.0455
+        assertEquals(0.0455, (double) beyond2 / n, 1.5e-3);
+    }
+
+    @Test
+    void drawsDoNotDependOnTheThreadCount() {
+        int n = 100_003;
+        float[] one = new float[n], two = new float[n];
+        try (CpuBackend a = new CpuBackend(1); CpuBackend b = new CpuBackend(2)) {
+            Storage sa = a.allocate(DType.F32, n), sb = b.allocate(DType.F32, n);
+            a.randomNormal(sa, 7, 3, 1000, 0.5f, 2f);
+            b.randomNormal(sb, 7, 3, 1000, 0.5f, 2f);
+            a.download(sa, one);
+            b.download(sb, two);
+        }
+        assertArrayEquals(one, two);
+    }
+
+    @Test
+    void elementsComeFromTheirOwnBlockAndLane() {
+        // element i of a draw at counter c is lane i % 4 of block c + i / 4: a later slice equals a shifted draw
+        try (CpuBackend be = new CpuBackend(1)) {
+            Storage whole = be.allocate(DType.F32, 12), tail = be.allocate(DType.F32, 4);
+            be.randomUniform(whole, 99, 1, 10, 0f, 1f);
+            be.randomUniform(tail, 99, 1, 12, 0f, 1f);
+            float[] w = new float[12], t = new float[4];
+            be.download(whole, w);
+            be.download(tail, t);
+            assertArrayEquals(java.util.Arrays.copyOfRange(w, 8, 12), t);
+            for (float v : w) assertTrue(v >= 0 && v < 1);
+        }
+    }
+}
