@@ -45,35 +45,60 @@ final class CpuNorm {
         });
     }
 
+    /**
+     * Per row, with g = gy * w and xhat = (x - mean) * rstd: gx = rstd * (g - mean(g) - xhat * mean(g * xhat)).
+     * Two vector sweeps per row: the sums (and the parameter gradients of this row block), then gx.
+     */
     static void layerNormBackward(Parallel par, float[] x, float[] w, float[] mean, float[] rstd, float[] gy,
                                   float[] gx, float[] gw, float[] gb, int rows, int cols) {
         int blocks = Math.min(ROW_BLOCKS, rows);
         boolean params = gw != null || gb != null;
         float[][] pw = params ? new float[blocks][cols] : null;
         float[][] pb = params ? new float[blocks][cols] : null;
+        int bound = S.loopBound(cols);
         par.forEach(blocks, blk -> {
             int r0 = (int) ((long) rows * blk / blocks), r1 = (int) ((long) rows * (blk + 1) / blocks);
-            float[] g = new float[cols];
+            float[] bw = params ? pw[blk] : null, bb = params ? pb[blk] : null;
             for (int r = r0; r < r1; r++) {
                 int off = r * cols;
                 float mu = mean[r], rs = rstd[r];
-                // g = gy * w; sums of g and g * xhat
-                float sg = 0, sgx = 0;
-                for (int i = 0; i < cols; i++) {
-                    float xh = (x[off + i] - mu) * rs;
-                    float gi = w != null ? gy[off + i] * w[i] : gy[off + i];
-                    g[i] = gi;
-                    sg += gi;
-                    sgx += gi * xh;
+                FloatVector vmu = FloatVector.broadcast(S, mu), vrs = FloatVector.broadcast(S, rs);
+                FloatVector vsg = FloatVector.zero(S), vsgx = FloatVector.zero(S);
+                int i = 0;
+                for (; i < bound; i += L) {
+                    FloatVector dy = FloatVector.fromArray(S, gy, off + i);
+                    FloatVector xh = FloatVector.fromArray(S, x, off + i).sub(vmu).mul(vrs);
+                    FloatVector g = w != null ? dy.mul(FloatVector.fromArray(S, w, i)) : dy;
+                    vsg = vsg.add(g);
+                    vsgx = g.fma(xh, vsgx);
                     if (params) {
-                        pw[blk][i] += gy[off + i] * xh;
-                        pb[blk][i] += gy[off + i];
+                        dy.fma(xh, FloatVector.fromArray(S, bw, i)).intoArray(bw, i);
+                        dy.add(FloatVector.fromArray(S, bb, i)).intoArray(bb, i);
+                    }
+                }
+                float sg = vsg.reduceLanes(VectorOperators.ADD), sgx = vsgx.reduceLanes(VectorOperators.ADD);
+                for (; i < cols; i++) {
+                    float xh = (x[off + i] - mu) * rs;
+                    float g = w != null ? gy[off + i] * w[i] : gy[off + i];
+                    sg += g;
+                    sgx += g * xh;
+                    if (params) {
+                        bw[i] += gy[off + i] * xh;
+                        bb[i] += gy[off + i];
                     }
                 }
                 float mg = sg / cols, mgx = sgx / cols;
-                for (int i = 0; i < cols; i++) {
+                FloatVector vmg = FloatVector.broadcast(S, mg), vmgx = FloatVector.broadcast(S, mgx);
+                for (i = 0; i < bound; i += L) {
+                    FloatVector dy = FloatVector.fromArray(S, gy, off + i);
+                    FloatVector xh = FloatVector.fromArray(S, x, off + i).sub(vmu).mul(vrs);
+                    FloatVector g = w != null ? dy.mul(FloatVector.fromArray(S, w, i)) : dy;
+                    g.sub(vmg).sub(xh.mul(vmgx)).mul(vrs).intoArray(gx, off + i);
+                }
+                for (; i < cols; i++) {
                     float xh = (x[off + i] - mu) * rs;
-                    gx[off + i] = rs * (g[i] - mg - xh * mgx);
+                    float g = w != null ? gy[off + i] * w[i] : gy[off + i];
+                    gx[off + i] = rs * (g - mg - xh * mgx);
                 }
             }
         });
