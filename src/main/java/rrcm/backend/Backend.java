@@ -140,6 +140,19 @@ public interface Backend {
     void crossEntropyBackward(Storage logits, Storage lse, Storage target, Storage gLoss, Storage gx,
                               int rows, int classes);
 
+    // ---- optimizer updates (in place) -------------------------------------------------------------
+
+    /**
+     * One AdamW step on a parameter p with gradient g and moments m, v (all of one size), PyTorch's
+     * rule: p *= 1 - lr * weightDecay; m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2;
+     * p -= lr * (m / bias1) / (sqrt(v / bias2) + eps), where bias1 = 1 - b1^t and bias2 = 1 - b2^t.
+     */
+    void adamw(Storage p, Storage g, Storage m, Storage v, float lr, float beta1, float beta2, float eps,
+               float weightDecay, float bias1, float bias2);
+
+    /** y = a * y + b * x, in place (an EMA update with a = mu, b = 1 - mu). */
+    void axpby(Storage y, Storage x, float a, float b);
+
     // ---- layout and indexing -------------------------------------------------------------------
 
     /**

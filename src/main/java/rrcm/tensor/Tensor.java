@@ -117,6 +117,14 @@ public final class Tensor {
         return s;
     }
 
+    /**
+     * A float tensor that belongs to no memory scope even when one is open: parameters, optimizer state,
+     * running statistics. It lives until it is unreachable.
+     */
+    public static Tensor persistent(Backend backend, float[] data, int... shape) {
+        return new Tensor(new Buffer(backend.upload(data)), filled("persistent", data.length, shape), DType.F32);
+    }
+
     private static Tensor adopt(Storage storage, int[] shape, DType dtype) {
         Buffer b = new Buffer(storage);
         MemoryScope scope = MemoryScope.current();

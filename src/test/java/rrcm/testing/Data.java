@@ -31,6 +31,13 @@ public final class Data {
         return x;
     }
 
+    public static int[] shapeOf(ai.djl.ndarray.NDArray a) {
+        long[] s = a.getShape().getShape();
+        int[] d = new int[s.length];
+        for (int i = 0; i < s.length; i++) d[i] = (int) s[i];
+        return d;
+    }
+
     public static int numel(int[] shape) {
         int n = 1;
         for (int d : shape) n *= d;

@@ -320,6 +320,19 @@ public final class CpuBackend implements Backend, AutoCloseable {
                 f(gLoss), f(gx), rows, classes);
     }
 
+    // ---- optimizer updates -----------------------------------------------------------------------
+
+    @Override
+    public void adamw(Storage p, Storage g, Storage m, Storage v, float lr, float beta1, float beta2, float eps,
+                      float weightDecay, float bias1, float bias2) {
+        CpuUpdates.adamw(par, f(p), f(g), f(m), f(v), lr, beta1, beta2, eps, weightDecay, bias1, bias2);
+    }
+
+    @Override
+    public void axpby(Storage y, Storage x, float a, float b) {
+        CpuUpdates.axpby(par, f(y), f(x), a, b);
+    }
+
     // ---- layout ----------------------------------------------------------------------------------
 
     @Override

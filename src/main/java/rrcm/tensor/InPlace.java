@@ -1,0 +1,74 @@
+package rrcm.tensor;
+
+import rrcm.backend.BinaryOp;
+import rrcm.backend.ScalarOp;
+
+/**
+ * Updates that overwrite a tensor's values: what optimizers, EMA targets and checkpoint loading need.
+ * They bypass autograd, so they are for leaves (parameters, optimizer state, running statistics), never
+ * for tensors a recorded graph still needs.
+ */
+public final class InPlace {
+    private InPlace() {}
+
+    private static void same(String op, Tensor a, Tensor b) {
+        Ops.floatsOnOneBackend(op, a, b);
+        if (!Shape.same(a.shape(), b.shape())) {
+            throw new IllegalArgumentException(op + ": shapes " + Shape.str(a.shape()) + " and " + Shape.str(b.shape()) + " differ");
+        }
+    }
+
+    /** dst = src. */
+    public static void copy(Tensor dst, Tensor src) {
+        if (dst.dtype() != src.dtype()) throw new IllegalArgumentException("copy: " + src.dtype() + " into " + dst.dtype());
+        Ops.sameBackend("copy", dst, src);
+        if (!Shape.same(dst.shape(), src.shape())) {
+            throw new IllegalArgumentException("copy: shapes " + Shape.str(src.shape()) + " into " + Shape.str(dst.shape()));
+        }
+        dst.backend().copy(src.storage(), 0, dst.storage(), 0, dst.numel());
+    }
+
+    /** Writes host values into the tensor (checkpoint loading). */
+    public static void set(Tensor dst, float[] values) {
+        if (values.length != dst.numel()) {
+            throw new IllegalArgumentException("set: " + values.length + " values for shape " + Shape.str(dst.shape()));
+        }
+        try (MemoryScope s = MemoryScope.open()) {
+            copy(dst, Tensor.of(dst.backend(), values, dst.shape()));
+        }
+    }
+
+    public static void fill(Tensor t, float value) {
+        t.backend().fill(t.storage(), value);
+    }
+
+    /** y = a * y + b * x. */
+    public static void axpby(Tensor y, Tensor x, float a, float b) {
+        same("axpby", y, x);
+        y.backend().axpby(y.storage(), x.storage(), a, b);
+    }
+
+    /** t *= s for a single-element tensor s that stays on the backend (gradient clipping). */
+    public static void scale(Tensor t, Tensor s) {
+        Ops.floatsOnOneBackend("scale", t, s);
+        if (s.numel() != 1) throw new IllegalArgumentException("scale: the factor must have one element, got " + Shape.str(s.shape()));
+        int[] shape = t.shape();
+        t.backend().binary(BinaryOp.MUL, t.storage(), shape, s.storage(), new int[0], t.storage(), shape);
+    }
+
+    /** t = min(t, s) elementwise with a host scalar. */
+    public static void clampMax(Tensor t, float s) {
+        t.backend().scalar(ScalarOp.MIN, t.storage(), s, t.storage());
+    }
+
+    /** One AdamW step (see {@link rrcm.backend.Backend#adamw}); p, g, m and v share one shape. */
+    public static void adamw(Tensor p, Tensor g, Tensor m, Tensor v, float lr, float beta1, float beta2, float eps,
+                             float weightDecay, int step) {
+        same("adamw", p, g);
+        same("adamw", p, m);
+        same("adamw", p, v);
+        float bias1 = (float) (1 - Math.pow(beta1, step)), bias2 = (float) (1 - Math.pow(beta2, step));
+        p.backend().adamw(p.storage(), g.storage(), m.storage(), v.storage(), lr, beta1, beta2, eps, weightDecay,
+                bias1, bias2);
+    }
+}

@@ -1,0 +1,97 @@
+package rrcm.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.training.GradientCollector;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import rrcm.backend.Backends;
+import rrcm.nn.Init;
+import rrcm.tensor.Tensor;
+import rrcm.testing.Close;
+import rrcm.testing.Data;
+import rrcm.testing.Torch;
+
+/**
+ * The classifier (ViT with time token + head) against the same network composed from libtorch ops with
+ * the same weights: logits and the gradient of every parameter.
+ */
+class VitAgainstTorchTest {
+    static final VitConfig CONFIG = new VitConfig(12, 3, 4, 16, 2, 2, 4);
+    static final int B = 3, CLASSES = 5;
+    static final double T = 0.492707;
+
+    /** libtorch's rendering of the same forward pass, reading weights by their timm names. */
+    private static NDArray torchForward(NDManager m, NDArray images, Map<String, NDArray> w) {
+        VitConfig c = CONFIG;
+        int p = c.patchSize(), g = c.imageSize() / p, d = c.dim(), h = c.heads(), dh = d / h, n = c.tokens();
+        NDArray patches = images.reshape(B, c.channels(), g, p, g, p).transpose(0, 2, 4, 1, 3, 5)
+                .reshape(B, c.patches(), c.patchPixels());
+        NDArray x = patches.matMul(w.get("patch_embed.proj.weight").reshape(d, c.patchPixels()).transpose())
+                .add(w.get("patch_embed.proj.bias"));
+        NDArray time = m.create(TimeEmbedding.sinusoidal(T, d)).reshape(1, 1, d).broadcast(B, 1, d);
+        NDArray cls = w.get("cls_token").broadcast(B, 1, d);
+        x = NDArrays.concat(new NDList(cls, time, x), 1).add(w.get("pos_embed"));
+        for (int i = 0; i < c.depth(); i++) {
+            String pre = "blocks." + i + ".";
+            NDArray a = layerNorm(x, w.get(pre + "norm1.weight"), w.get(pre + "norm1.bias"));
+            NDArray qkv = a.matMul(w.get(pre + "attn.qkv.weight").transpose()).reshape(B, n, 3, h, dh)
+                    .transpose(2, 0, 3, 1, 4);
+            NDArray q = qkv.get(new NDIndex("0")), k = qkv.get(new NDIndex("1")), v = qkv.get(new NDIndex("2"));
+            NDArray att = q.matMul(k.swapAxes(-1, -2)).mul((float) (1 / Math.sqrt(dh))).softmax(-1).matMul(v);
+            att = att.transpose(0, 2, 1, 3).reshape(B, n, d);
+            x = x.add(att.matMul(w.get(pre + "attn.proj.weight").transpose()).add(w.get(pre + "attn.proj.bias")));
+            NDArray f = layerNorm(x, w.get(pre + "norm2.weight"), w.get(pre + "norm2.bias"));
+            f = f.matMul(w.get(pre + "mlp.fc1.weight").transpose()).add(w.get(pre + "mlp.fc1.bias"))
+                    .getNDArrayInternal().gelu();
+            x = x.add(f.matMul(w.get(pre + "mlp.fc2.weight").transpose()).add(w.get(pre + "mlp.fc2.bias")));
+        }
+        NDArray feature = layerNorm(x, w.get("norm.weight"), w.get("norm.bias")).get(new NDIndex(":, 0"));
+        return feature.matMul(w.get("head.weight").transpose()).add(w.get("head.bias"));
+    }
+
+    private static NDArray layerNorm(NDArray x, NDArray weight, NDArray bias) {
+        return x.getNDArrayInternal().layerNorm(x, weight.getShape(), weight, bias, 1e-5f).get(0);
+    }
+
+    @Test
+    void logitsAndEveryParameterGradientMatchLibtorch() {
+        Classifier model = new Classifier(Backends.cpu(), new VisionTransformer(Backends.cpu(), new Init(5), CONFIG),
+                new Init(6), CLASSES);
+        // a head of std 2e-5 would hide every upstream gradient in rounding; give it real weights
+        rrcm.tensor.InPlace.set(model.head.weight, Data.normal(7, CLASSES * CONFIG.dim()));
+        float[] images = Data.normal(8, B * 3 * 12 * 12);
+        float[] upstream = Data.normal(9, B * CLASSES);
+
+        Tensor logits = model.forward(Tensor.of(images, B, 3, 12, 12), T);
+        logits.backward(Tensor.of(upstream, B, CLASSES));
+
+        Close values = new Close(1e-4, 1e-5, "two blocks of float32 GEMMs, softmax and LayerNorm in another "
+                + "summation order than libtorch: relative differences of a few 1e-6 per op, compounding");
+        try (NDManager m = Torch.newManager(); GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+            Map<String, NDArray> w = new LinkedHashMap<>();
+            for (Map.Entry<String, Tensor> e : model.namedParameters().entrySet()) {
+                NDArray a = Torch.floats(m, e.getValue().toFloatArray(), e.getValue().shape());
+                a.setRequiresGradient(true);
+                w.put(e.getKey(), a);
+            }
+            NDArray torchLogits = torchForward(m, Torch.floats(m, images, new int[] {B, 3, 12, 12}), w);
+            gc.backward(torchLogits.mul(m.create(upstream, torchLogits.getShape())).sum());
+            values.check("logits", torchLogits.toFloatArray(), logits.toFloatArray());
+            Close grads = new Close(2e-3, 2e-5, "gradients flow back through the same ops, and sums over tokens "
+                    + "and batch add more reordering; cancellations make small entries relatively noisier");
+            for (Map.Entry<String, Tensor> e : model.namedParameters().entrySet()) {
+                assertArrayEquals(e.getValue().shape(), Data.shapeOf(w.get(e.getKey())), e.getKey());
+                grads.check("gradient of " + e.getKey(), w.get(e.getKey()).getGradient().toFloatArray(),
+                        e.getValue().grad().toFloatArray());
+            }
+        }
+    }
+}
