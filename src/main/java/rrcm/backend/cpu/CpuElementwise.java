@@ -22,9 +22,12 @@ final class CpuElementwise {
     // ---- unary -----------------------------------------------------------------------------------
 
     static void unary(Parallel par, UnaryOp op, float[] x, float[] out) {
+        // log and tanh stay scalar: java.lang.Math's versions give the same bits in every JIT state
+        // (see CpuMath), and neither is on a hot path of the model
+        boolean vector = op != UnaryOp.LOG && op != UnaryOp.TANH;
         par.forRange(x.length, 4, (from, to) -> {
             int i = from;
-            for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
+            for (int bound = vector ? from + S.loopBound(to - from) : from; i < bound; i += L) {
                 unary(op, FloatVector.fromArray(S, x, i)).intoArray(out, i);
             }
             for (; i < to; i++) out[i] = unary(op, x[i]);
@@ -34,13 +37,12 @@ final class CpuElementwise {
     private static FloatVector unary(UnaryOp op, FloatVector x) {
         return switch (op) {
             case NEG -> x.neg();
-            case EXP -> x.lanewise(VectorOperators.EXP);
-            case LOG -> x.lanewise(VectorOperators.LOG);
+            case EXP -> CpuMath.exp(x);
             case SQRT -> x.sqrt();
             case RELU -> x.max(0f);
             case GELU -> x.mul(CpuMath.phi(S, x));
-            case TANH -> x.lanewise(VectorOperators.TANH);
-            case SIGMOID -> FloatVector.broadcast(S, 1f).div(x.neg().lanewise(VectorOperators.EXP).add(1f));
+            case SIGMOID -> FloatVector.broadcast(S, 1f).div(CpuMath.exp(x.neg()).add(1f));
+            case LOG, TANH -> throw new IllegalStateException(op + " has no vector form");
             case ABS -> x.abs();
         };
     }
@@ -48,13 +50,13 @@ final class CpuElementwise {
     static float unary(UnaryOp op, float x) {
         return switch (op) {
             case NEG -> -x;
-            case EXP -> (float) Math.exp(x);
+            case EXP -> CpuMath.exp(x);
             case LOG -> (float) Math.log(x);
             case SQRT -> (float) Math.sqrt(x);
             case RELU -> Math.max(x, 0f);
             case GELU -> CpuMath.gelu(x);
             case TANH -> (float) Math.tanh(x);
-            case SIGMOID -> 1f / (1f + (float) Math.exp(-x));
+            case SIGMOID -> 1f / (CpuMath.exp(-x) + 1f);
             case ABS -> Math.abs(x);
         };
     }
@@ -104,10 +106,12 @@ final class CpuElementwise {
     // ---- with a scalar ---------------------------------------------------------------------------
 
     static void scalar(Parallel par, ScalarOp op, float[] x, float s, float[] out) {
+        // a general power stays scalar, for the reason log does (see unary)
+        boolean vector = op != ScalarOp.POW || s == 2f || s == 0.5f;
         par.forRange(x.length, 2, (from, to) -> {
             int i = from;
             FloatVector vs = FloatVector.broadcast(S, s);
-            for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
+            for (int bound = vector ? from + S.loopBound(to - from) : from; i < bound; i += L) {
                 scalar(op, FloatVector.fromArray(S, x, i), vs, s).intoArray(out, i);
             }
             for (; i < to; i++) out[i] = scalar(op, x[i], s);
@@ -121,7 +125,7 @@ final class CpuElementwise {
             case DIV -> x.div(vs);
             case RSUB -> vs.sub(x);
             case RDIV -> vs.div(x);
-            case POW -> s == 2f ? x.mul(x) : s == 0.5f ? x.sqrt() : x.lanewise(VectorOperators.POW, vs);
+            case POW -> s == 2f ? x.mul(x) : x.sqrt();
             case MAX -> x.max(vs);
             case MIN -> x.min(vs);
         };

@@ -16,7 +16,7 @@ final class CpuLosses {
                 int off = r * classes;
                 float max = CpuSoftmax.max(logits, off, classes);
                 float sum = 0;
-                for (int c = 0; c < classes; c++) sum += (float) Math.exp(logits[off + c] - max);
+                for (int c = 0; c < classes; c++) sum += CpuMath.exp(logits[off + c] - max);
                 float l = max + (float) Math.log(sum);
                 lse[r] = l;
                 if (labels != null) {
@@ -42,13 +42,13 @@ final class CpuLosses {
                 int off = r * classes;
                 float g = gLoss[r], l = lse[r];
                 if (labels != null) {
-                    for (int c = 0; c < classes; c++) gx[off + c] = g * (float) Math.exp(logits[off + c] - l);
+                    for (int c = 0; c < classes; c++) gx[off + c] = g * CpuMath.exp(logits[off + c] - l);
                     gx[off + labels[r]] -= g;
                 } else {
                     float mass = 0;
                     for (int c = 0; c < classes; c++) mass += probs[off + c];
                     for (int c = 0; c < classes; c++) {
-                        gx[off + c] = g * ((float) Math.exp(logits[off + c] - l) * mass - probs[off + c]);
+                        gx[off + c] = g * (CpuMath.exp(logits[off + c] - l) * mass - probs[off + c]);
                     }
                 }
             }

@@ -76,7 +76,7 @@ final class CpuNorm {
                         dy.add(FloatVector.fromArray(S, bb, i)).intoArray(bb, i);
                     }
                 }
-                float sg = vsg.reduceLanes(VectorOperators.ADD), sgx = vsgx.reduceLanes(VectorOperators.ADD);
+                float sg = CpuMath.sumLanes(vsg), sgx = CpuMath.sumLanes(vsgx);
                 for (; i < cols; i++) {
                     float xh = (x[off + i] - mu) * rs;
                     float g = w != null ? gy[off + i] * w[i] : gy[off + i];
@@ -180,7 +180,7 @@ final class CpuNorm {
         FloatVector acc = FloatVector.zero(S);
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) acc = acc.add(FloatVector.fromArray(S, x, off + i));
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = CpuMath.sumLanes(acc);
         for (; i < n; i++) s += x[off + i];
         return s;
     }
@@ -192,7 +192,7 @@ final class CpuNorm {
             FloatVector d = FloatVector.fromArray(S, x, off + i).sub(vmu);
             acc = d.fma(d, acc);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = CpuMath.sumLanes(acc);
         for (; i < n; i++) {
             float d = x[off + i] - mu;
             s += d * d;

@@ -100,8 +100,8 @@ final class CpuReduce {
         if (n >= L) {
             FloatVector v = FloatVector.fromArray(S, x, off);
             for (i = L; i <= n - L; i += L) v = combine(op, v, FloatVector.fromArray(S, x, off + i));
-            acc = v.reduceLanes(op == ReduceOp.SUM ? VectorOperators.ADD : op == ReduceOp.MAX
-                    ? VectorOperators.MAX : VectorOperators.MIN);
+            acc = op == ReduceOp.MAX ? v.reduceLanes(VectorOperators.MAX)
+                    : op == ReduceOp.MIN ? v.reduceLanes(VectorOperators.MIN) : CpuMath.sumLanes(v);
         } else {
             acc = x[off];
             i = 1;

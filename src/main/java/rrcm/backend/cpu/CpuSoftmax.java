@@ -24,13 +24,13 @@ final class CpuSoftmax {
                 FloatVector vsum = FloatVector.zero(S);
                 int i = 0;
                 for (int bound = S.loopBound(cols); i < bound; i += L) {
-                    FloatVector e = FloatVector.fromArray(S, x, off + i).sub(vmax).lanewise(VectorOperators.EXP);
+                    FloatVector e = CpuMath.exp(FloatVector.fromArray(S, x, off + i).sub(vmax));
                     vsum = vsum.add(e);
                     if (!log) e.intoArray(y, off + i);
                 }
-                float sum = vsum.reduceLanes(VectorOperators.ADD);
+                float sum = CpuMath.sumLanes(vsum);
                 for (; i < cols; i++) {
-                    float e = (float) Math.exp(x[off + i] - max);
+                    float e = CpuMath.exp(x[off + i] - max);
                     sum += e;
                     if (!log) y[off + i] = e;
                 }
@@ -55,17 +55,17 @@ final class CpuSoftmax {
                     FloatVector g = FloatVector.fromArray(S, gy, off + i);
                     acc = log ? acc.add(g) : g.fma(FloatVector.fromArray(S, y, off + i), acc);
                 }
-                float dot = acc.reduceLanes(VectorOperators.ADD);
+                float dot = CpuMath.sumLanes(acc);
                 for (; i < cols; i++) dot += log ? gy[off + i] : gy[off + i] * y[off + i];
                 FloatVector vd = FloatVector.broadcast(S, dot);
                 for (i = 0; i < bound; i += L) {
                     FloatVector g = FloatVector.fromArray(S, gy, off + i);
                     FloatVector yy = FloatVector.fromArray(S, y, off + i);
-                    FloatVector out = log ? g.sub(yy.lanewise(VectorOperators.EXP).mul(vd)) : yy.mul(g.sub(vd));
+                    FloatVector out = log ? g.sub(CpuMath.exp(yy).mul(vd)) : yy.mul(g.sub(vd));
                     out.intoArray(gx, off + i);
                 }
                 for (; i < cols; i++) {
-                    gx[off + i] = log ? gy[off + i] - (float) Math.exp(y[off + i]) * dot : y[off + i] * (gy[off + i] - dot);
+                    gx[off + i] = log ? gy[off + i] - CpuMath.exp(y[off + i]) * dot : y[off + i] * (gy[off + i] - dot);
                 }
             }
         });
