@@ -29,8 +29,4 @@ public final class Projector extends Module {
         h = bn2.forward(fc2.forward(h)).relu();
         return fc3.forward(h);
     }
-
-    public BatchNorm1d[] batchNorms() {
-        return new BatchNorm1d[] {bn1, bn2};
-    }
 }

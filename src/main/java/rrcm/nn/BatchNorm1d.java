@@ -14,7 +14,7 @@ public final class BatchNorm1d extends Module {
     public final Tensor bias;
     public final Tensor runningMean;
     public final Tensor runningVar;
-    private long batchesTracked;
+    private final long[] batchesTracked;
     private final float eps;
     private final float momentum;
 
@@ -23,20 +23,17 @@ public final class BatchNorm1d extends Module {
         this.bias = param("bias", be, new float[dim], dim);
         this.runningMean = buffer("running_mean", be, new float[dim], dim);
         this.runningVar = buffer("running_var", be, Init.constant(1f, dim), dim);
+        this.batchesTracked = counter("num_batches_tracked");
         this.eps = 1e-5f;
         this.momentum = 0.1f;
     }
 
     public Tensor forward(Tensor x) {
-        if (training()) batchesTracked++;
+        if (training()) batchesTracked[0]++;
         return Normalization.batchNorm1d(x, weight, bias, runningMean, runningVar, training(), momentum, eps);
     }
 
     public long batchesTracked() {
-        return batchesTracked;
-    }
-
-    public void setBatchesTracked(long n) {
-        batchesTracked = n;
+        return batchesTracked[0];
     }
 }

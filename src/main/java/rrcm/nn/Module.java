@@ -17,6 +17,7 @@ public abstract class Module {
     private final Map<String, Tensor> params = new LinkedHashMap<>();
     private final Map<String, Tensor> buffers = new LinkedHashMap<>();
     private final Map<String, Module> children = new LinkedHashMap<>();
+    private final Map<String, long[]> counters = new LinkedHashMap<>();
     private boolean training = true;
 
     protected Tensor param(String name, Backend backend, float[] values, int... shape) {
@@ -29,6 +30,13 @@ public abstract class Module {
         Tensor t = Tensor.persistent(backend, values, shape);
         buffers.put(name, t);
         return t;
+    }
+
+    /** A host-side count saved with the state (PyTorch's num_batches_tracked); a one-element cell. */
+    protected long[] counter(String name) {
+        long[] cell = new long[1];
+        counters.put(name, cell);
+        return cell;
     }
 
     /** Registers a child; an empty name merges its names into this module's (no prefix). */
@@ -51,10 +59,21 @@ public abstract class Module {
         return out;
     }
 
+    /** Host-side counts by dotted name, each a one-element cell that loading writes into. */
+    public Map<String, long[]> namedCounters() {
+        Map<String, long[]> out = new LinkedHashMap<>();
+        walk("", (prefix, m) -> m.counters.forEach((k, v) -> out.put(prefix + k, v)));
+        return out;
+    }
+
     private void collect(String prefix, Map<String, Tensor> out, boolean parameters) {
-        for (Map.Entry<String, Tensor> e : (parameters ? params : buffers).entrySet()) out.put(prefix + e.getKey(), e.getValue());
+        walk(prefix, (p, m) -> (parameters ? m.params : m.buffers).forEach((k, v) -> out.put(p + k, v)));
+    }
+
+    private void walk(String prefix, java.util.function.BiConsumer<String, Module> visit) {
+        visit.accept(prefix, this);
         for (Map.Entry<String, Module> c : children.entrySet()) {
-            c.getValue().collect(c.getKey().isEmpty() ? prefix : prefix + c.getKey() + ".", out, parameters);
+            c.getValue().walk(c.getKey().isEmpty() ? prefix : prefix + c.getKey() + ".", visit);
         }
     }
 

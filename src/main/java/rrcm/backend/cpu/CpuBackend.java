@@ -20,11 +20,9 @@ import rrcm.backend.UnaryOp;
  */
 public final class CpuBackend implements Backend, AutoCloseable {
     private static final Cleaner CLEANER = Cleaner.create();
-    /** Released arrays kept for reuse, at most this many bytes. */
-    private static final long POOL_BYTES = 4L << 30;
 
     private final Parallel par;
-    private final CpuPool pool = new CpuPool(POOL_BYTES);
+    private final CpuPool pool = new CpuPool(CpuPool.defaultCapacity());
     private final AtomicLong liveBytes = new AtomicLong();
 
     public CpuBackend(int threads) {

@@ -1,9 +1,9 @@
 package rrcm.backend.cpu;
 
 /**
- * Cross-entropy fused with log-softmax: one pass for the row maximum, one for the sum of exponentials
- * (and, for soft targets, the target-weighted logits); the gradient is written from lse without
- * storing the probabilities.
+ * Cross-entropy fused with log-softmax: per row the maximum, the exponentials and their sum (and, for
+ * soft targets, the target-weighted logits); the gradient is written from lse without storing the
+ * probabilities.
  */
 final class CpuLosses {
     private CpuLosses() {}
@@ -12,12 +12,12 @@ final class CpuLosses {
     static void crossEntropy(Parallel par, float[] logits, int[] labels, float[] probs, float[] loss, float[] lse,
                              int rows, int classes) {
         par.forRange(rows, 2L * classes, (r0, r1) -> {
+            float[] e = new float[classes];
             for (int r = r0; r < r1; r++) {
                 int off = r * classes;
                 float max = CpuSoftmax.max(logits, off, classes);
-                float sum = 0;
-                for (int c = 0; c < classes; c++) sum += CpuMath.exp(logits[off + c] - max);
-                float l = max + (float) Math.log(sum);
+                CpuMath.exp(logits, off, max, e, 0, classes);
+                float l = max + (float) Math.log(CpuMath.sum(e, 0, classes));
                 lse[r] = l;
                 if (labels != null) {
                     int y = labels[r];
@@ -40,16 +40,15 @@ final class CpuLosses {
         par.forRange(rows, 2L * classes, (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
                 int off = r * classes;
-                float g = gLoss[r], l = lse[r];
+                float g = gLoss[r];
+                CpuMath.exp(logits, off, lse[r], gx, off, classes); // the probabilities
                 if (labels != null) {
-                    for (int c = 0; c < classes; c++) gx[off + c] = g * CpuMath.exp(logits[off + c] - l);
+                    for (int c = 0; c < classes; c++) gx[off + c] *= g;
                     gx[off + labels[r]] -= g;
                 } else {
                     float mass = 0;
                     for (int c = 0; c < classes; c++) mass += probs[off + c];
-                    for (int c = 0; c < classes; c++) {
-                        gx[off + c] = g * (CpuMath.exp(logits[off + c] - l) * mass - probs[off + c]);
-                    }
+                    for (int c = 0; c < classes; c++) gx[off + c] = g * (gx[off + c] * mass - probs[off + c]);
                 }
             }
         });

@@ -7,143 +7,213 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Special functions in scalar and vector form with the same formulas: e^x, the Gaussian CDF Phi (for
- * the exact GELU) and its density, and a lane sum in a fixed order.
+ * e^x, the Gaussian CDF Phi with the exact GELU built on it, and fixed-order sums, as kernels over
+ * ranges of arrays.
  *
- * <p>Why our own: the Vector API's lanewise EXP is Math.exp while code runs interpreted and Intel
- * SVML once C2 compiles it, and reduceLanes(ADD) leaves its order open; both change the last bits of
- * results with the JIT's state, so a resumed run would not repeat an uninterrupted one. These use only
- * +, *, fma, compares and bit operations, which every execution mode rounds identically.
- *
- * <p>Phi(x) = (1 + erf(x / sqrt 2)) / 2. For |x / sqrt 2| below 1 erf is its Taylor series up to x^21
- * (truncation below 2e-9); beyond, the tail uses erfc(z) = t exp(-z^2 + P(t)), t = 1 / (1 + z / 2),
- * with the Chebyshev fit of Numerical Recipes (relative error below 1.2e-7), so the negative tail of
- * Phi keeps its relative accuracy instead of cancelling in 1 - erfc.
+ * <p>Two rules of the CPU backend live here. First, results must not depend on the JIT's state: the
+ * Vector API's lanewise EXP is Math.exp while code is interpreted and Intel SVML once C2 compiles it,
+ * and reduceLanes(ADD) leaves its order open, so a resumed run would drift from an uninterrupted one.
+ * These kernels use +, *, fma, compares and bit operations only, which every execution mode rounds
+ * alike, and tails are masked vector operations rather than scalar twins. Second, a vector loop must
+ * not call helper methods of ours: C2 inlines a large helper or not depending on profiles and on
+ * whether it compiled the helper on its own first, and a helper left out of line boxes every vector
+ * (twenty times slower). So each kernel here is one loop over a range, and larger functions compose
+ * kernels over chunks of a scratch buffer, never per vector.
  */
 final class CpuMath {
-    private static final float INV_SQRT2 = (float) (1 / Math.sqrt(2));
-    private static final float INV_SQRT_2PI = (float) (1 / Math.sqrt(2 * Math.PI));
-    /** 2/sqrt(pi) * (-1)^n / (n! (2n+1)), n = 0..10: erf(z) = z * sum c_n z^(2n). */
-    private static final float[] ERF_TAYLOR = new float[11];
-    /** erfc tail: exponent polynomial coefficients, t^0 first. */
-    private static final float[] ERFC_TAIL = {
-        -1.26551223f, 1.00002368f, 0.37409196f, 0.09678418f, -0.18628806f,
-        0.27886807f, -1.13520398f, 1.48851587f, -0.82215223f, 0.17087277f};
-
-    static {
-        double factorial = 1;
-        for (int n = 0; n < ERF_TAYLOR.length; n++) {
-            if (n > 0) factorial *= n;
-            ERF_TAYLOR[n] = (float) (2 / Math.sqrt(Math.PI) * ((n & 1) == 0 ? 1 : -1) / (factorial * (2 * n + 1)));
-        }
-    }
-
-    private CpuMath() {}
-
-    static float phi(float x) {
-        float z = x * INV_SQRT2;
-        float az = Math.abs(z);
-        if (az < 1f) {
-            float z2 = z * z;
-            float acc = ERF_TAYLOR[ERF_TAYLOR.length - 1];
-            for (int i = ERF_TAYLOR.length - 2; i >= 0; i--) acc = Math.fma(acc, z2, ERF_TAYLOR[i]);
-            return 0.5f + 0.5f * z * acc;
-        }
-        float t = 1f / (1f + 0.5f * az);
-        float acc = ERFC_TAIL[ERFC_TAIL.length - 1];
-        for (int i = ERFC_TAIL.length - 2; i >= 0; i--) acc = Math.fma(acc, t, ERFC_TAIL[i]);
-        float halfErfc = 0.5f * t * exp(-az * az + acc);
-        return z < 0 ? halfErfc : 1f - halfErfc;
-    }
-
-    /** Standard normal density. */
-    static float density(float x) {
-        return exp(x * x * -0.5f) * INV_SQRT_2PI;
-    }
-
-    static float gelu(float x) {
-        return x * phi(x);
-    }
-
-    /** d/dx [x Phi(x)] = Phi(x) + x phi(x). */
-    static float geluGrad(float x) {
-        return phi(x) + x * density(x);
-    }
-
-    static FloatVector phi(VectorSpecies<Float> s, FloatVector x) {
-        FloatVector z = x.mul(INV_SQRT2);
-        FloatVector az = z.abs();
-        FloatVector z2 = z.mul(z);
-        FloatVector acc = FloatVector.broadcast(s, ERF_TAYLOR[ERF_TAYLOR.length - 1]);
-        for (int i = ERF_TAYLOR.length - 2; i >= 0; i--) acc = acc.fma(z2, FloatVector.broadcast(s, ERF_TAYLOR[i]));
-        FloatVector inner = z.mul(acc).mul(0.5f).add(0.5f);
-        VectorMask<Float> far = az.compare(VectorOperators.GE, 1f);
-        if (!far.anyTrue()) return inner;
-        FloatVector t = FloatVector.broadcast(s, 1f).div(az.mul(0.5f).add(1f));
-        FloatVector tail = FloatVector.broadcast(s, ERFC_TAIL[ERFC_TAIL.length - 1]);
-        for (int i = ERFC_TAIL.length - 2; i >= 0; i--) tail = tail.fma(t, FloatVector.broadcast(s, ERFC_TAIL[i]));
-        FloatVector halfErfc = t.mul(0.5f).mul(exp(az.mul(az).neg().add(tail)));
-        FloatVector outer = halfErfc.blend(FloatVector.broadcast(s, 1f).sub(halfErfc),
-                z.compare(VectorOperators.GE, 0f));
-        return inner.blend(outer, far);
-    }
-
-    static FloatVector density(FloatVector x) {
-        return exp(x.mul(x).mul(-0.5f)).mul(INV_SQRT_2PI);
-    }
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    /** Elements per chunk where a function composes kernels through scratch buffers. */
+    static final int CHUNK = 512;
 
     private static final float LOG2E = (float) (1 / Math.log(2));
     // ln 2 split so that n * LN2_HI is exact for |n| < 2^8
     private static final float LN2_HI = 0.693145751953125f;
     private static final float LN2_LO = 1.42860682030941723212e-6f;
-    /** 1.5 * 2^23: adding it rounds a float below 2^22 in magnitude to an integer, kept in the low mantissa bits. */
+    /** 1.5 * 2^23: adding it rounds a float below 2^22 in magnitude to an integer kept in the low mantissa bits. */
     private static final float ROUNDER = 12582912f;
     private static final int ROUNDER_BITS = 0x4B40_0000;
     /** e^x is below the smallest normal float under EXP_MIN (the result is 0) and overflows above EXP_MAX. */
     private static final float EXP_MIN = -87.33654f, EXP_MAX = 88.72283f;
     private static final float E2 = 1f / 2, E3 = 1f / 6, E4 = 1f / 24, E5 = 1f / 120, E6 = 1f / 720, E7 = 1f / 5040;
 
+    private static final float INV_SQRT2 = (float) (1 / Math.sqrt(2));
+    private static final float INV_SQRT_2PI = (float) (1 / Math.sqrt(2 * Math.PI));
+    // erf(z) = z * sum_n T_n z^(2n) for |z| < 1, T_n = 2/sqrt(pi) (-1)^n / (n! (2n + 1)), truncation below 2e-9
+    private static final float T0 = taylor(0), T1 = taylor(1), T2 = taylor(2), T3 = taylor(3), T4 = taylor(4),
+            T5 = taylor(5), T6 = taylor(6), T7 = taylor(7), T8 = taylor(8), T9 = taylor(9), T10 = taylor(10);
+    // erfc(z) = t exp(-z^2 + sum_k C_k t^k), t = 1 / (1 + z/2), for z >= 1: the Chebyshev fit of Numerical
+    // Recipes, relative error below 1.2e-7, so Phi's negative tail keeps its relative accuracy
+    private static final float C0 = -1.26551223f, C1 = 1.00002368f, C2 = 0.37409196f, C3 = 0.09678418f,
+            C4 = -0.18628806f, C5 = 0.27886807f, C6 = -1.13520398f, C7 = 1.48851587f, C8 = -0.82215223f,
+            C9 = 0.17087277f;
+
+    private CpuMath() {}
+
+    private static float taylor(int n) {
+        double factorial = 1;
+        for (int k = 2; k <= n; k++) factorial *= k;
+        return (float) (2 / Math.sqrt(Math.PI) * ((n & 1) == 0 ? 1 : -1) / (factorial * (2 * n + 1)));
+    }
+
     /**
-     * e^x = 2^n e^r with n = round(x / ln 2) and r = x - n ln 2 (|r| <= ln2 / 2, subtracted in two parts);
-     * e^r by its Taylor polynomial to r^7 (truncation below 6e-9), so within about 1 ulp. 0 below EXP_MIN,
-     * infinity above EXP_MAX, NaN for NaN.
+     * dst[d..d+n) = e^(src[s..s+n) - shift): x = k ln2 + r with |r| <= ln2 / 2 (subtracted in two parts),
+     * e^r by its Taylor polynomial to r^7 (truncation below 6e-9, about 1 ulp after rounding), 2^k put into
+     * the exponent bits. 0 below EXP_MIN, infinity above EXP_MAX, NaN for NaN. dst may be src.
      */
-    static FloatVector exp(FloatVector x) {
-        VectorSpecies<Float> s = x.species();
-        FloatVector c = x.max(EXP_MIN).min(EXP_MAX);
-        FloatVector t = c.fma(FloatVector.broadcast(s, LOG2E), FloatVector.broadcast(s, ROUNDER));
-        FloatVector n = t.sub(ROUNDER);
-        FloatVector r = n.fma(FloatVector.broadcast(s, -LN2_HI), c);
-        r = n.fma(FloatVector.broadcast(s, -LN2_LO), r);
-        FloatVector p = r.fma(E7, E6).fma(r, FloatVector.broadcast(s, E5)).fma(r, FloatVector.broadcast(s, E4))
-                .fma(r, FloatVector.broadcast(s, E3)).fma(r, FloatVector.broadcast(s, E2))
-                .fma(r, FloatVector.broadcast(s, 1f)).fma(r, FloatVector.broadcast(s, 1f));
-        // t's low bits hold n + 2^22; 2^n has the exponent field n + 127
-        IntVector pow2 = t.reinterpretAsInts().sub(ROUNDER_BITS - 127).lanewise(VectorOperators.LSHL, 23);
-        FloatVector y = p.mul(pow2.reinterpretAsFloats());
-        return y.blend(0f, x.compare(VectorOperators.LT, EXP_MIN)).blend(x, x.compare(VectorOperators.NE, x));
+    static void exp(float[] src, int s, float shift, float[] dst, int d, int n) {
+        FloatVector vShift = FloatVector.broadcast(S, shift);
+        FloatVector log2e = FloatVector.broadcast(S, LOG2E), rounder = FloatVector.broadcast(S, ROUNDER);
+        FloatVector ln2Hi = FloatVector.broadcast(S, -LN2_HI), ln2Lo = FloatVector.broadcast(S, -LN2_LO);
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector x = FloatVector.fromArray(S, src, s + i, m).sub(vShift);
+            FloatVector c = x.max(EXP_MIN).min(EXP_MAX);
+            FloatVector t = c.fma(log2e, rounder);
+            FloatVector k = t.sub(rounder);
+            FloatVector r = k.fma(ln2Lo, k.fma(ln2Hi, c));
+            FloatVector p = r.fma(E7, E6).fma(r, FloatVector.broadcast(S, E5)).fma(r, FloatVector.broadcast(S, E4))
+                    .fma(r, FloatVector.broadcast(S, E3)).fma(r, FloatVector.broadcast(S, E2))
+                    .fma(r, FloatVector.broadcast(S, 1f)).fma(r, FloatVector.broadcast(S, 1f));
+            // t's low bits hold k + 2^22; 2^k has the exponent field k + 127
+            IntVector pow2 = t.reinterpretAsInts().sub(ROUNDER_BITS - 127).lanewise(VectorOperators.LSHL, 23);
+            FloatVector y = p.mul(pow2.reinterpretAsFloats());
+            y = y.blend(0f, x.compare(VectorOperators.LT, EXP_MIN)).blend(x, x.compare(VectorOperators.NE, x));
+            y.intoArray(dst, d + i, m);
+        }
     }
 
-    /** The scalar twin of {@link #exp(FloatVector)}: the same operations, so the same bits. */
+    /** e^x of one value, through the vector kernel so that it is the same bits. */
     static float exp(float x) {
-        if (x != x) return x;
-        if (x < EXP_MIN) return 0f;
-        float c = Math.min(x, EXP_MAX);
-        float t = Math.fma(c, LOG2E, ROUNDER);
-        float n = t - ROUNDER;
-        float r = Math.fma(n, -LN2_HI, c);
-        r = Math.fma(n, -LN2_LO, r);
-        float p = Math.fma(r, E7, E6);
-        p = Math.fma(p, r, E5);
-        p = Math.fma(p, r, E4);
-        p = Math.fma(p, r, E3);
-        p = Math.fma(p, r, E2);
-        p = Math.fma(p, r, 1f);
-        p = Math.fma(p, r, 1f);
-        return p * Float.intBitsToFloat((Float.floatToRawIntBits(t) - (ROUNDER_BITS - 127)) << 23);
+        float[] v = {x};
+        exp(v, 0, 0f, v, 0, 1);
+        return v[0];
     }
 
-    /** The lanes of v added first to last. */
+    /**
+     * Phi(x) = (1 + erf(x / sqrt 2)) / 2 into dst, for n <= CHUNK elements; the first 2 CHUNK floats of
+     * scratch are its own (dst may lie beyond them in the same array). Four small kernels rather than
+     * one large loop: C1 gives up on a loop with this many live vectors (it runs out of registers), and
+     * code C1 cannot compile never reaches C2.
+     */
+    static void phi(float[] src, int s, float[] dst, int d, int n, float[] scratch) {
+        phiNear(src, s, dst, d, n);
+        if (tailExponent(src, s, scratch, n)) {
+            exp(scratch, 0, 0f, scratch, 0, n);
+            phiTail(src, s, dst, d, n, scratch);
+        }
+    }
+
+    /** 0.5 + 0.5 erf(z), z = x / sqrt 2, by the Taylor series (accurate for |z| < 1). */
+    private static void phiNear(float[] src, int s, float[] dst, int d, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector z = FloatVector.fromArray(S, src, s + i, m).mul(INV_SQRT2);
+            FloatVector z2 = z.mul(z);
+            FloatVector p = z2.fma(T10, T9).fma(z2, FloatVector.broadcast(S, T8)).fma(z2, FloatVector.broadcast(S, T7))
+                    .fma(z2, FloatVector.broadcast(S, T6)).fma(z2, FloatVector.broadcast(S, T5))
+                    .fma(z2, FloatVector.broadcast(S, T4)).fma(z2, FloatVector.broadcast(S, T3))
+                    .fma(z2, FloatVector.broadcast(S, T2)).fma(z2, FloatVector.broadcast(S, T1))
+                    .fma(z2, FloatVector.broadcast(S, T0));
+            z.mul(p).mul(0.5f).add(0.5f).intoArray(dst, d + i, m);
+        }
+    }
+
+    /**
+     * For the erfc tail: the exponent -z^2 + q(t) into scratch[0, n) and t = 1 / (1 + |z| / 2) into
+     * scratch[CHUNK, CHUNK + n); whether any |z| >= 1 needs them.
+     */
+    private static boolean tailExponent(float[] src, int s, float[] scratch, int n) {
+        boolean any = false;
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector az = FloatVector.fromArray(S, src, s + i, m).mul(INV_SQRT2).abs();
+            any |= az.compare(VectorOperators.GE, 1f).and(m).anyTrue();
+            FloatVector t = FloatVector.broadcast(S, 1f).div(az.mul(0.5f).add(1f));
+            FloatVector q = t.fma(C9, C8).fma(t, FloatVector.broadcast(S, C7)).fma(t, FloatVector.broadcast(S, C6))
+                    .fma(t, FloatVector.broadcast(S, C5)).fma(t, FloatVector.broadcast(S, C4))
+                    .fma(t, FloatVector.broadcast(S, C3)).fma(t, FloatVector.broadcast(S, C2))
+                    .fma(t, FloatVector.broadcast(S, C1)).fma(t, FloatVector.broadcast(S, C0));
+            az.mul(az).neg().add(q).intoArray(scratch, i, m);
+            t.intoArray(scratch, CHUNK + i, m);
+        }
+        return any;
+    }
+
+    /** Where |z| >= 1: Phi = erfc(|z|) / 2 below 0, 1 - erfc(|z|) / 2 above, with e^(exponent) in scratch. */
+    private static void phiTail(float[] src, int s, float[] dst, int d, int n, float[] scratch) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector x = FloatVector.fromArray(S, src, s + i, m);
+            VectorMask<Float> far = x.mul(INV_SQRT2).abs().compare(VectorOperators.GE, 1f);
+            FloatVector halfErfc = FloatVector.fromArray(S, scratch, CHUNK + i, m).mul(0.5f)
+                    .mul(FloatVector.fromArray(S, scratch, i, m));
+            FloatVector tail = halfErfc.blend(FloatVector.broadcast(S, 1f).sub(halfErfc), x.compare(VectorOperators.GE, 0f));
+            FloatVector.fromArray(S, dst, d + i, m).blend(tail, far).intoArray(dst, d + i, m);
+        }
+    }
+
+    /** out = x Phi(x), the exact GELU; out may be x. */
+    static void gelu(float[] x, float[] out, int from, int to) {
+        float[] scratch = new float[3 * CHUNK];
+        for (int c = from; c < to; c += CHUNK) {
+            int n = Math.min(CHUNK, to - c);
+            phi(x, c, scratch, 2 * CHUNK, n, scratch);
+            for (int i = 0; i < n; i += L) {
+                VectorMask<Float> m = S.indexInRange(i, n);
+                FloatVector.fromArray(S, x, c + i, m).mul(FloatVector.fromArray(S, scratch, 2 * CHUNK + i, m))
+                        .intoArray(out, c + i, m);
+            }
+        }
+    }
+
+    /** gx = gy (Phi(x) + x phi(x)), with phi the standard normal density; gx may be gy. */
+    static void geluBackward(float[] x, float[] gy, float[] gx, int from, int to) {
+        float[] scratch = new float[4 * CHUNK];
+        for (int c = from; c < to; c += CHUNK) {
+            int n = Math.min(CHUNK, to - c);
+            phi(x, c, scratch, 3 * CHUNK, n, scratch);
+            // the density e^(-x^2 / 2) / sqrt(2 pi), its exponent staged in the third scratch block
+            for (int i = 0; i < n; i += L) {
+                VectorMask<Float> m = S.indexInRange(i, n);
+                FloatVector v = FloatVector.fromArray(S, x, c + i, m);
+                v.mul(v).mul(-0.5f).intoArray(scratch, 2 * CHUNK + i, m);
+            }
+            exp(scratch, 2 * CHUNK, 0f, scratch, 2 * CHUNK, n);
+            for (int i = 0; i < n; i += L) {
+                VectorMask<Float> m = S.indexInRange(i, n);
+                FloatVector v = FloatVector.fromArray(S, x, c + i, m);
+                FloatVector density = FloatVector.fromArray(S, scratch, 2 * CHUNK + i, m).mul(INV_SQRT_2PI);
+                FloatVector grad = FloatVector.fromArray(S, scratch, 3 * CHUNK + i, m).add(v.mul(density));
+                grad.mul(FloatVector.fromArray(S, gy, c + i, m)).intoArray(gx, c + i, m);
+            }
+        }
+    }
+
+    /** out = 1 / (1 + e^-x). */
+    static void sigmoid(float[] x, float[] out, int from, int to) {
+        for (int c = from; c < to; c += CHUNK) {
+            int n = Math.min(CHUNK, to - c);
+            for (int i = 0; i < n; i += L) {
+                VectorMask<Float> m = S.indexInRange(i, n);
+                FloatVector.fromArray(S, x, c + i, m).neg().intoArray(out, c + i, m);
+            }
+            exp(out, c, 0f, out, c, n);
+            for (int i = 0; i < n; i += L) {
+                VectorMask<Float> m = S.indexInRange(i, n);
+                FloatVector.broadcast(S, 1f).div(FloatVector.fromArray(S, out, c + i, m).add(1f)).intoArray(out, c + i, m);
+            }
+        }
+    }
+
+    /** The sum of x[off..off+n): sixteen-lane partial sums, then the lanes first to last. */
+    static float sum(float[] x, int off, int n) {
+        FloatVector acc = FloatVector.zero(S);
+        for (int i = 0; i < n; i += L) acc = acc.add(FloatVector.fromArray(S, x, off + i, S.indexInRange(i, n)));
+        return sumLanes(acc);
+    }
+
+    /** The lanes of v added first to last (reduceLanes(ADD) leaves the order open). */
     static float sumLanes(FloatVector v) {
         float s = 0;
         for (int i = 0; i < v.length(); i++) s += v.lane(i);

@@ -3,6 +3,7 @@ package rrcm.backend.cpu;
 import java.util.ArrayList;
 import java.util.List;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import rrcm.backend.ReduceOp;
@@ -94,50 +95,41 @@ final class CpuReduce {
         });
     }
 
+    /** The identity of the reduction, which also fills the lanes a masked tail leaves out. */
+    private static float identity(ReduceOp op) {
+        return op == ReduceOp.MAX ? Float.NEGATIVE_INFINITY : op == ReduceOp.MIN ? Float.POSITIVE_INFINITY : 0f;
+    }
+
     private static float row(ReduceOp op, float[] x, int off, int n) {
-        int i = 0;
-        float acc;
-        if (n >= L) {
-            FloatVector v = FloatVector.fromArray(S, x, off);
-            for (i = L; i <= n - L; i += L) v = combine(op, v, FloatVector.fromArray(S, x, off + i));
-            acc = op == ReduceOp.MAX ? v.reduceLanes(VectorOperators.MAX)
-                    : op == ReduceOp.MIN ? v.reduceLanes(VectorOperators.MIN) : CpuMath.sumLanes(v);
-        } else {
-            acc = x[off];
-            i = 1;
+        float id = identity(op);
+        FloatVector acc = FloatVector.broadcast(S, id);
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector v = FloatVector.fromArray(S, x, off + i, m).blend(id, m.not());
+            acc = switch (op) {
+                case MAX -> acc.max(v);
+                case MIN -> acc.min(v);
+                default -> acc.add(v);
+            };
         }
-        for (; i < n; i++) acc = combine(op, acc, x[off + i]);
-        return acc;
+        return op == ReduceOp.MAX ? acc.reduceLanes(VectorOperators.MAX)
+                : op == ReduceOp.MIN ? acc.reduceLanes(VectorOperators.MIN) : CpuMath.sumLanes(acc);
     }
 
     private static void columns(ReduceOp op, float[] x, int base, int red, int inner, int from, int to,
                                 float[] out, int outOff) {
-        int j = from;
-        for (int bound = from + S.loopBound(to - from); j < bound; j += L) {
-            FloatVector acc = FloatVector.fromArray(S, x, base + j);
-            for (int r = 1; r < red; r++) acc = combine(op, acc, FloatVector.fromArray(S, x, base + r * inner + j));
-            acc.intoArray(out, outOff + j);
+        for (int j = from; j < to; j += L) {
+            VectorMask<Float> m = S.indexInRange(j, to);
+            FloatVector acc = FloatVector.fromArray(S, x, base + j, m);
+            for (int r = 1; r < red; r++) {
+                FloatVector v = FloatVector.fromArray(S, x, base + r * inner + j, m);
+                acc = switch (op) {
+                    case MAX -> acc.max(v);
+                    case MIN -> acc.min(v);
+                    default -> acc.add(v);
+                };
+            }
+            acc.intoArray(out, outOff + j, m);
         }
-        for (; j < to; j++) {
-            float acc = x[base + j];
-            for (int r = 1; r < red; r++) acc = combine(op, acc, x[base + r * inner + j]);
-            out[outOff + j] = acc;
-        }
-    }
-
-    private static FloatVector combine(ReduceOp op, FloatVector a, FloatVector b) {
-        return switch (op) {
-            case SUM, MEAN -> a.add(b);
-            case MAX -> a.max(b);
-            case MIN -> a.min(b);
-        };
-    }
-
-    private static float combine(ReduceOp op, float a, float b) {
-        return switch (op) {
-            case SUM, MEAN -> a + b;
-            case MAX -> Math.max(a, b);
-            case MIN -> Math.min(a, b);
-        };
     }
 }

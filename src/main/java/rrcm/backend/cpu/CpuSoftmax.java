@@ -1,12 +1,13 @@
 package rrcm.backend.cpu;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Softmax and log-softmax over rows. Two passes over each row: max, then exp and sum written to the
- * output in one sweep (the row is still in L1 for the final scaling).
+ * Softmax and log-softmax over rows: the row's maximum, then e^(x - max) written out and summed, then
+ * one scaling sweep while the row is still in L1. Memory sees one read and one write per element.
  */
 final class CpuSoftmax {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -19,78 +20,51 @@ final class CpuSoftmax {
             for (int r = r0; r < r1; r++) {
                 int off = r * cols;
                 float max = max(x, off, cols);
-                // exp(x - max) into y while summing
-                FloatVector vmax = FloatVector.broadcast(S, max);
-                FloatVector vsum = FloatVector.zero(S);
-                int i = 0;
-                for (int bound = S.loopBound(cols); i < bound; i += L) {
-                    FloatVector e = CpuMath.exp(FloatVector.fromArray(S, x, off + i).sub(vmax));
-                    vsum = vsum.add(e);
-                    if (!log) e.intoArray(y, off + i);
-                }
-                float sum = CpuMath.sumLanes(vsum);
-                for (; i < cols; i++) {
-                    float e = CpuMath.exp(x[off + i] - max);
-                    sum += e;
-                    if (!log) y[off + i] = e;
-                }
-                if (log) {
-                    float shift = max + (float) Math.log(sum);
-                    scaleOrShift(x, y, off, cols, shift, false);
-                } else {
-                    scaleOrShift(y, y, off, cols, 1f / sum, true);
+                CpuMath.exp(x, off, max, y, off, cols);
+                float sum = CpuMath.sum(y, off, cols);
+                // softmax: y / sum; log-softmax: x - (max + log sum)
+                float shift = max + (float) Math.log(sum), scale = 1f / sum;
+                for (int i = 0; i < cols; i += L) {
+                    VectorMask<Float> m = S.indexInRange(i, cols);
+                    FloatVector v = log ? FloatVector.fromArray(S, x, off + i, m).sub(shift)
+                            : FloatVector.fromArray(S, y, off + i, m).mul(scale);
+                    v.intoArray(y, off + i, m);
                 }
             }
         });
     }
 
+    /** softmax: gx = y (gy - sum(gy y)); log-softmax: gx = gy - e^y sum(gy). gx may be gy. */
     static void backward(Parallel par, float[] y, float[] gy, float[] gx, int rows, int cols, boolean log) {
         par.forRange(rows, 3L * cols, (r0, r1) -> {
+            float[] probs = log ? new float[cols] : null;
             for (int r = r0; r < r1; r++) {
                 int off = r * cols;
-                int i = 0;
                 FloatVector acc = FloatVector.zero(S);
-                int bound = S.loopBound(cols);
-                for (; i < bound; i += L) {
-                    FloatVector g = FloatVector.fromArray(S, gy, off + i);
-                    acc = log ? acc.add(g) : g.fma(FloatVector.fromArray(S, y, off + i), acc);
+                for (int i = 0; i < cols; i += L) {
+                    VectorMask<Float> m = S.indexInRange(i, cols);
+                    FloatVector g = FloatVector.fromArray(S, gy, off + i, m);
+                    acc = log ? acc.add(g) : g.fma(FloatVector.fromArray(S, y, off + i, m), acc);
                 }
-                float dot = CpuMath.sumLanes(acc);
-                for (; i < cols; i++) dot += log ? gy[off + i] : gy[off + i] * y[off + i];
-                FloatVector vd = FloatVector.broadcast(S, dot);
-                for (i = 0; i < bound; i += L) {
-                    FloatVector g = FloatVector.fromArray(S, gy, off + i);
-                    FloatVector yy = FloatVector.fromArray(S, y, off + i);
-                    FloatVector out = log ? g.sub(CpuMath.exp(yy).mul(vd)) : yy.mul(g.sub(vd));
-                    out.intoArray(gx, off + i);
-                }
-                for (; i < cols; i++) {
-                    gx[off + i] = log ? gy[off + i] - CpuMath.exp(y[off + i]) * dot : y[off + i] * (gy[off + i] - dot);
+                FloatVector dot = FloatVector.broadcast(S, CpuMath.sumLanes(acc));
+                if (log) CpuMath.exp(y, off, 0f, probs, 0, cols);
+                for (int i = 0; i < cols; i += L) {
+                    VectorMask<Float> m = S.indexInRange(i, cols);
+                    FloatVector g = FloatVector.fromArray(S, gy, off + i, m);
+                    FloatVector out = log ? g.sub(FloatVector.fromArray(S, probs, i, m).mul(dot))
+                            : FloatVector.fromArray(S, y, off + i, m).mul(g.sub(dot));
+                    out.intoArray(gx, off + i, m);
                 }
             }
         });
     }
 
     static float max(float[] x, int off, int n) {
-        int i = 0;
-        float m = Float.NEGATIVE_INFINITY;
-        if (n >= L) {
-            FloatVector v = FloatVector.fromArray(S, x, off);
-            for (i = L; i <= n - L; i += L) v = v.max(FloatVector.fromArray(S, x, off + i));
-            m = v.reduceLanes(VectorOperators.MAX);
+        FloatVector v = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            v = v.max(FloatVector.fromArray(S, x, off + i, m).blend(Float.NEGATIVE_INFINITY, m.not()));
         }
-        for (; i < n; i++) m = Math.max(m, x[off + i]);
-        return m;
-    }
-
-    /** dst = src * s (multiply) or src - s. */
-    private static void scaleOrShift(float[] src, float[] dst, int off, int n, float s, boolean multiply) {
-        FloatVector vs = FloatVector.broadcast(S, s);
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) {
-            FloatVector v = FloatVector.fromArray(S, src, off + i);
-            (multiply ? v.mul(vs) : v.sub(vs)).intoArray(dst, off + i);
-        }
-        for (; i < n; i++) dst[off + i] = multiply ? src[off + i] * s : src[off + i] - s;
+        return v.reduceLanes(VectorOperators.MAX);
     }
 }
