@@ -114,7 +114,13 @@ public final class FineTuning {
                 progress.update(k - epochFirst + 1, String.format(Locale.ROOT, "loss %.4f", loss));
                 long done = k + 1;
                 boolean stop = ctx.stopAt() > 0 && done == ctx.stopAt();
-                if (done % perEpoch == 0 || stop) save(dir, done, model, optimizer, noise);
+                if (done % perEpoch == 0 || stop) {
+                    if (!Checkpoints.finite(model)) {
+                        throw new TrainingDiverged(String.format(Locale.ROOT, "finetune step %d: the parameters are "
+                                + "no longer finite; stopped with the last checkpoint in %s intact", k, dir));
+                    }
+                    save(dir, done, model, optimizer, noise);
+                }
                 if (stop && done < total) {
                     ctx.out().printf(Locale.ROOT, "finetune: stopped at step %d as asked; continue with --resume%n", done);
                     return new Outcome(model, false);

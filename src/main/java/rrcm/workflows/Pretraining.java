@@ -102,6 +102,10 @@ public final class Pretraining {
                 long done = k + 1;
                 boolean stop = ctx.stopAt() > 0 && done == ctx.stopAt();
                 if (done % cfg.run().checkpointEvery() == 0 || done == spec.steps() || stop) {
+                    if (!Checkpoints.finite(online)) {
+                        throw new TrainingDiverged(String.format(Locale.ROOT, "pretrain step %d: the parameters are "
+                                + "no longer finite; stopped with the last checkpoint in %s intact", k, dir));
+                    }
                     save(dir, done, online, target, optimizer, noise);
                 }
                 if (stop && done < spec.steps()) {
