@@ -19,6 +19,13 @@ public record VitConfig(int imageSize, int channels, int patchSize, int dim, int
         return patches() + 2;
     }
 
+    /** Parameters of the encoder (patch embedding, tokens, blocks, final norm), without building it. */
+    public long parameterCount() {
+        long d = dim;
+        long block = 4 * d + 3 * d * d + d * d + d + mlpRatio * d * d + mlpRatio * d + mlpRatio * d * d + d;
+        return d * patchPixels() + d + d + (long) tokens() * d + depth * block + 2 * d;
+    }
+
     public int patchPixels() {
         return channels * patchSize * patchSize;
     }
