@@ -14,6 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import rrcm.backend.Backends;
 import rrcm.nn.Init;
+import rrcm.tensor.Autograd;
 import rrcm.tensor.Tensor;
 import rrcm.testing.Close;
 import rrcm.testing.Data;
@@ -55,6 +56,33 @@ class VitAgainstTorchTest {
         }
         NDArray feature = layerNorm(x, w.get("norm.weight"), w.get("norm.bias")).get(new NDIndex(":, 0"));
         return feature.matMul(w.get("head.weight").transpose()).add(w.get("head.bias"));
+    }
+
+    /**
+     * Checkpoints load into PyTorch by name: the state written as safetensors, read back by DJL's own
+     * decoder into libtorch tensors, and run through the libtorch network by those names.
+     */
+    @Test
+    void aSavedCheckpointRunsInLibtorchByName(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        Classifier model = new Classifier(Backends.cpu(), new VisionTransformer(Backends.cpu(), new Init(15), CONFIG),
+                new Init(16), CLASSES);
+        rrcm.tensor.InPlace.set(model.head.weight, Data.normal(17, CLASSES * CONFIG.dim()));
+        java.util.SequencedMap<String, rrcm.io.HostArray> state = new java.util.LinkedHashMap<>();
+        model.stateDict().forEach((k, t) -> state.put(k, rrcm.io.HostArray.of(t.toFloatArray(), t.shape())));
+        java.nio.file.Path file = tmp.resolve("model.safetensors");
+        rrcm.io.Safetensors.write(file, state, rrcm.io.Safetensors.PYTORCH_METADATA);
+        float[] images = Data.normal(18, B * 3 * 12 * 12);
+        float[] ours;
+        try (Autograd.NoGrad ng = Autograd.noGrad()) {
+            ours = model.forward(Tensor.of(images, B, 3, 12, 12), T).toFloatArray();
+        }
+        try (NDManager m = Torch.newManager(); java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+            NDList loaded = NDList.decode(m, in);
+            Map<String, NDArray> w = new LinkedHashMap<>();
+            for (NDArray a : loaded) w.put(a.getName(), a);
+            NDArray logits = torchForward(m, Torch.floats(m, images, new int[] {B, 3, 12, 12}), w);
+            new Close(1e-4, 1e-5, "as above").check("logits from the checkpoint", logits.toFloatArray(), ours);
+        }
     }
 
     private static NDArray layerNorm(NDArray x, NDArray weight, NDArray bias) {
