@@ -1,0 +1,53 @@
+package rrcm.workflows;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import rrcm.backend.Backend;
+import rrcm.io.ConfigLoader;
+import rrcm.io.Safetensors;
+import rrcm.io.SafetensorsFile;
+import rrcm.model.Classifier;
+import rrcm.model.VisionTransformer;
+import rrcm.model.VitConfig;
+import rrcm.nn.Init;
+
+/**
+ * A fine-tuned classifier read back from a run directory: its configuration (for the architecture and
+ * the sigma it was trained at) and finetune/model.safetensors (for the weights). Image size, channels
+ * and classes come from the checkpoint's own shapes, so the data need not be present.
+ */
+public record TrainedModel(Classifier classifier, TrainConfig config, double sigma, int channels, int imageSize,
+                           int classes, Path checkpoint) {
+
+    public static TrainedModel load(Backend be, Path runDir) {
+        Path config = runDir.resolve("config.yaml");
+        if (!Files.isRegularFile(config)) {
+            throw new IllegalArgumentException(runDir + " is not a run directory (it has no config.yaml)");
+        }
+        Path file = StateFiles.modelFile(runDir.resolve(FineTuning.STAGE));
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException(runDir + " has no fine-tuned model (" + file + "); train one first");
+        }
+        TrainConfig cfg = TrainConfig.from(ConfigLoader.load(config, List.of()));
+        SafetensorsFile weights = Safetensors.read(file);
+        int[] patch = weights.tensor("patch_embed.proj.weight").shape(); // (D, C, p, p)
+        int[] pos = weights.tensor("pos_embed").shape(); // (1, 2 + L, D)
+        int[] head = weights.tensor("head.weight").shape(); // (classes, D)
+        if (patch.length != 4 || pos.length != 3 || head.length != 2) {
+            throw new IllegalArgumentException(file + ": its tensors do not have the shapes of this engine's classifier");
+        }
+        int grid = (int) Math.round(Math.sqrt(pos[1] - 2));
+        int size = grid * patch[2];
+        VitConfig vit = cfg.model().vit(size, patch[1]);
+        Classifier model = new Classifier(be, new VisionTransformer(be, new Init(0), vit), new Init(1), head[0]);
+        StateFiles.load(weights, model, "");
+        model.train(false);
+        return new TrainedModel(model, cfg, cfg.finetune().sigma(), patch[1], size, head[0], file);
+    }
+
+    /** The conditioning time the model was fine-tuned with (grid point nearest 2 sigma). */
+    public double time() {
+        return rrcm.model.KarrasSchedule.timeForSigma(sigma);
+    }
+}
