@@ -2,6 +2,8 @@ package rrcm.backend;
 
 import java.util.List;
 import rrcm.backend.cpu.CpuBackend;
+import rrcm.device.emulator.EmulatorDevice;
+import rrcm.device.gpu.CudaDevice;
 
 /**
  * The backends this build knows and the process-wide default. The CPU backend is always there; device
@@ -33,7 +35,21 @@ public final class Backends {
         return cpu();
     }
 
+    /**
+     * Every backend's status for {@code info}. CUDA: the GPU found, or in one sentence why none can be
+     * used (the engine then runs on the CPU); until every primitive has a kernel (CUDA backend part 2)
+     * the engine runs on the CPU either way, and the line says so. The emulator runs the CUDA kernels on
+     * the CPU for the tests; it is there once tools/build-emulator (or tools/test) has built it.
+     */
     public static List<BackendStatus> probeAll() {
-        return List.of(new BackendStatus("cpu", true, cpu().describe()));
+        CudaDevice.Probe gpu = CudaDevice.probe();
+        String cuda = gpu.available()
+                ? gpu.detail() + "; kernels for elementwise, reductions, layout and GEMM only so far, so the engine runs on cpu"
+                : gpu.detail() + "; the engine runs on the CPU backend";
+        String emulator = EmulatorDevice.unavailableReason();
+        return List.of(new BackendStatus("cpu", true, cpu().describe()),
+                new BackendStatus("cuda", gpu.available(), cuda),
+                new BackendStatus("emulator", emulator == null, emulator == null
+                        ? "host emulator of the CUDA kernels, for tests (" + EmulatorDevice.defaultLibrary() + ")" : emulator));
     }
 }

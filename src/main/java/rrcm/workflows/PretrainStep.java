@@ -13,7 +13,6 @@ import rrcm.optim.GradClip;
 import rrcm.optim.Schedules;
 import rrcm.tensor.Autograd;
 import rrcm.tensor.Generator;
-import rrcm.tensor.MemoryScope;
 import rrcm.tensor.Tensor;
 
 /**
@@ -102,12 +101,5 @@ public final class PretrainStep {
         Ema.copy(target.namedParameters(), online.namedParameters());
         Map<String, Tensor> tb = target.namedBuffers(), ob = online.namedBuffers();
         tb.forEach((k, t) -> rrcm.tensor.InPlace.copy(t, ob.get(k)));
-    }
-
-    /** A convenience for tests and benchmarks: one step in its own scope, returning the total loss. */
-    public float runScoped(long step, float[] a, float[] b2, float[] weak, int b, int c, int h, int w) {
-        try (MemoryScope s = MemoryScope.open()) {
-            return run(step, a, b2, weak, b, c, h, w).total().item();
-        }
     }
 }

@@ -1,0 +1,97 @@
+package rrcm.device;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The production kernels and the PTX module of each, read from kernels/ptx/index.txt (written by
+ * tools/build-kernels, packaged in the jar under rrcm/kernels/ptx/), and the CUDA version whose nvcc
+ * wrote the PTX: a driver must support at least that version to load it.
+ *
+ * <pre>
+ * # comment
+ * cuda 13.0
+ * elementwise ew_unary       (module, kernel)
+ * </pre>
+ */
+public final class KernelIndex {
+    public static final String RESOURCE_DIR = "/rrcm/kernels/ptx/";
+
+    private final String cudaVersion;
+    private final Map<String, String> moduleOf;
+
+    private KernelIndex(String cudaVersion, Map<String, String> moduleOf) {
+        this.cudaVersion = cudaVersion;
+        this.moduleOf = Collections.unmodifiableMap(moduleOf);
+    }
+
+    /** The index on the classpath; a build without PTX (which cannot happen from a clean clone) fails here. */
+    public static KernelIndex load() {
+        try (InputStream in = KernelIndex.class.getResourceAsStream(RESOURCE_DIR + "index.txt")) {
+            if (in == null) {
+                throw new DeviceException("the kernel index " + RESOURCE_DIR + "index.txt is not on the classpath: "
+                        + "kernels/ptx/ is missing from this build (tools/build-kernels writes it)");
+            }
+            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new DeviceException("cannot read the kernel index: " + e.getMessage(), e);
+        }
+    }
+
+    static KernelIndex parse(String text) {
+        String version = null;
+        Map<String, String> modules = new LinkedHashMap<>();
+        for (String raw : text.split("\n")) {
+            String line = raw.strip();
+            if (line.isEmpty() || line.startsWith("#")) continue;
+            String[] f = line.split("\\s+");
+            if (f.length != 2) throw new DeviceException("kernel index: bad line '" + line + "'");
+            if (f[0].equals("cuda")) version = f[1];
+            else modules.put(f[1], f[0]);
+        }
+        if (version == null) throw new DeviceException("kernel index: no 'cuda <version>' line");
+        return new KernelIndex(version, modules);
+    }
+
+    /** The CUDA version of the nvcc that wrote the PTX, e.g. "13.0". */
+    public String cudaVersion() {
+        return cudaVersion;
+    }
+
+    /** That version as the driver API reports versions: 1000 * major + 10 * minor. */
+    public int requiredDriverVersion() {
+        String[] p = cudaVersion.split("\\.");
+        return 1000 * Integer.parseInt(p[0]) + 10 * (p.length > 1 ? Integer.parseInt(p[1]) : 0);
+    }
+
+    public Set<String> kernels() {
+        return moduleOf.keySet();
+    }
+
+    public boolean contains(String kernel) {
+        return moduleOf.containsKey(kernel);
+    }
+
+    /** The module (PTX file name without .ptx) that holds the kernel, or null. */
+    public String moduleOf(String kernel) {
+        return moduleOf.get(kernel);
+    }
+
+    /** The PTX text of a module, NUL-terminated as cuModuleLoadData wants it. */
+    public byte[] ptx(String module) {
+        try (InputStream in = KernelIndex.class.getResourceAsStream(RESOURCE_DIR + module + ".ptx")) {
+            if (in == null) throw new DeviceException("PTX module " + RESOURCE_DIR + module + ".ptx is not on the classpath");
+            byte[] text = in.readAllBytes();
+            byte[] z = new byte[text.length + 1];
+            System.arraycopy(text, 0, z, 0, text.length);
+            return z;
+        } catch (IOException e) {
+            throw new DeviceException("cannot read PTX module " + module + ": " + e.getMessage(), e);
+        }
+    }
+}
