@@ -1,18 +1,18 @@
 package rrcm.backend.cpu;
 
-import java.util.ArrayList;
 import java.util.List;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import rrcm.backend.ReduceOp;
+import rrcm.backend.ShapePlan;
 
 /**
- * Reductions over any set of axes. Neighbouring reduced axes merge, so most reductions are one
- * (outer, reduced, inner) pass: rows when inner is 1, columns otherwise. Several separate groups of
- * reduced axes are reduced innermost group first. The summation order depends only on the shape,
- * never on the thread count, so results are reproducible.
+ * Reductions over any set of axes as the passes of {@link ShapePlan#reduction}: neighbouring reduced
+ * axes merge, so most reductions are one (outer, reduced, inner) pass, rows when inner is 1 and
+ * columns otherwise; several separate groups of reduced axes are reduced innermost group first. The
+ * summation order depends only on the shape, never on the thread count, so results are reproducible.
  */
 final class CpuReduce {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -23,45 +23,21 @@ final class CpuReduce {
     private CpuReduce() {}
 
     static void reduce(Parallel par, ReduceOp op, float[] x, int[] shape, float[] out, int[] outShape) {
-        // Groups of (size, reduced?) after dropping size-1 axes and merging neighbours of one kind.
-        List<int[]> groups = new ArrayList<>();
-        long count = 1;
-        for (int d = 0; d < shape.length; d++) {
-            if (shape[d] == 1) continue;
-            int red = outShape[d] == 1 ? 1 : 0;
-            if (red == 1) count *= shape[d];
-            int[] last = groups.isEmpty() ? null : groups.get(groups.size() - 1);
-            if (last != null && last[1] == red) last[0] *= shape[d];
-            else groups.add(new int[] {shape[d], red});
-        }
+        ShapePlan.Reduction plan = ShapePlan.reduction(shape, outShape);
         ReduceOp pass = op == ReduceOp.MEAN ? ReduceOp.SUM : op;
         float[] cur = x;
-        int total = x.length;
-        boolean reducedSomething = false;
-        for (int g = groups.size() - 1; g >= 0; g--) {
-            if (groups.get(g)[1] == 0) continue;
-            int red = groups.get(g)[0];
-            int inner = 1;
-            for (int h = g + 1; h < groups.size(); h++) inner *= groups.get(h)[0];
-            int outer = total / (red * inner);
-            boolean last = !hasReducedBefore(groups, g);
-            float[] dst = last ? out : new float[outer * inner];
-            pass(par, pass, cur, outer, red, inner, dst);
+        List<int[]> passes = plan.passes();
+        for (int p = 0; p < passes.size(); p++) {
+            int[] oRI = passes.get(p);
+            float[] dst = p == passes.size() - 1 ? out : new float[oRI[0] * oRI[2]];
+            pass(par, pass, cur, oRI[0], oRI[1], oRI[2], dst);
             cur = dst;
-            total = outer * inner;
-            groups.get(g)[0] = 1;
-            reducedSomething = true;
         }
-        if (!reducedSomething) System.arraycopy(x, 0, out, 0, out.length);
+        if (passes.isEmpty()) System.arraycopy(x, 0, out, 0, out.length);
         if (op == ReduceOp.MEAN) {
-            float c = count;
+            float c = plan.count();
             for (int i = 0; i < out.length; i++) out[i] /= c;
         }
-    }
-
-    private static boolean hasReducedBefore(List<int[]> groups, int g) {
-        for (int h = 0; h < g; h++) if (groups.get(h)[1] == 1) return true;
-        return false;
     }
 
     /** out (outer, inner) = op over r of x (outer, red, inner). */

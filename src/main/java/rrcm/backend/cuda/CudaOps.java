@@ -8,6 +8,7 @@ import rrcm.backend.Gemm;
 import rrcm.backend.MemoryStats;
 import rrcm.backend.ReduceOp;
 import rrcm.backend.ScalarOp;
+import rrcm.backend.ShapePlan;
 import rrcm.backend.UnaryOp;
 import rrcm.device.Device;
 import rrcm.device.DeviceBuffer;
@@ -182,32 +183,32 @@ public final class CudaOps implements AutoCloseable {
 
     /** out = f(a, b) with broadcasting; out has the broadcast shape and may alias a same-shaped input. */
     public void binary(BinaryOp op, CudaStorage a, int[] aShape, CudaStorage b, int[] bShape, CudaStorage out, int[] outShape) {
-        ShapePlans.Broadcast plan = ShapePlans.broadcast("binary", aShape, bShape, outShape);
+        ShapePlan.Broadcast plan = ShapePlans.broadcast("binary", aShape, bShape, outShape);
         sameLength("binary (a)", f32(a, "binary").numel(), ShapePlans.numel(aShape));
         sameLength("binary (b)", f32(b, "binary").numel(), ShapePlans.numel(bShape));
         sameLength("binary (out)", f32(out, "binary").numel(), plan.numel());
         if (plan.numel() == 0) return;
         boolean vec = plan.inner() % 4 == 0;
         launch1d("ew_binary", vec ? plan.numel() / 4 : plan.numel(), KernelArgs.of().i32(OpCodes.binary(op))
-                .ptr(a.buffer()).ptr(b.buffer()).ptr(out.buffer()).struct(plan.words()).i32(vec ? 1 : 0));
+                .ptr(a.buffer()).ptr(b.buffer()).ptr(out.buffer()).struct(ShapePlans.words(plan)).i32(vec ? 1 : 0));
     }
 
     /** dst = src broadcast from srcShape to dstShape (NumPy rules). */
     public void expand(CudaStorage src, int[] srcShape, CudaStorage dst, int[] dstShape) {
-        ShapePlans.Broadcast plan = ShapePlans.broadcast("expand", srcShape, srcShape, dstShape);
+        ShapePlan.Broadcast plan = ShapePlans.broadcast("expand", srcShape, srcShape, dstShape);
         sameLength("expand (src)", f32(src, "expand").numel(), ShapePlans.numel(srcShape));
         sameLength("expand (dst)", f32(dst, "expand").numel(), plan.numel());
         if (plan.numel() == 0) return;
         boolean vec = plan.inner() % 4 == 0;
         launch1d("ew_expand", vec ? plan.numel() / 4 : plan.numel(),
-                KernelArgs.of().ptr(src.buffer()).ptr(dst.buffer()).struct(plan.words()).i32(vec ? 1 : 0));
+                KernelArgs.of().ptr(src.buffer()).ptr(dst.buffer()).struct(ShapePlans.words(plan)).i32(vec ? 1 : 0));
     }
 
     // ---- reductions -------------------------------------------------------------------------------------------
 
     /** Reduces x of {@code shape} to {@code outShape}: the same rank, with 1 on every reduced axis. */
     public void reduce(ReduceOp op, CudaStorage x, int[] shape, CudaStorage out, int[] outShape) {
-        ShapePlans.Reduction plan = ShapePlans.reduction(shape, outShape);
+        ShapePlan.Reduction plan = ShapePlan.reduction(shape, outShape);
         sameLength("reduce (x)", f32(x, "reduce").numel(), ShapePlans.numel(shape));
         sameLength("reduce (out)", f32(out, "reduce").numel(), ShapePlans.numel(outShape));
         if (out.numel() == 0) return;

@@ -3,6 +3,7 @@ package rrcm.backend.cuda;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import rrcm.backend.ShapePlan;
 
 /**
  * Shapes reduced to what a kernel needs: axes of size 1 dropped and neighbouring axes merged where
@@ -21,63 +22,25 @@ final class ShapePlans {
         return n;
     }
 
-    /** The output shape of a broadcast, merged, with the strides of a and b (0 where broadcast). */
-    record Broadcast(int rank, int[] sizes, int[] strideA, int[] strideB, long numel) {
-        int inner() {
-            return sizes[rank - 1];
+    /** A broadcast plan for the kernels, which take at most MAX_DIMS separate axes. */
+    static ShapePlan.Broadcast broadcast(String op, int[] a, int[] b, int[] out) {
+        ShapePlan.Broadcast plan = ShapePlan.broadcast(op, a, b, out);
+        if (plan.rank() > MAX_DIMS) {
+            throw new IllegalArgumentException(op + ": the broadcast of " + Arrays.toString(a) + " and " + Arrays.toString(b)
+                    + " has " + plan.rank() + " separate axes; the kernels take at most " + MAX_DIMS);
         }
-
-        /** The words of struct Broadcast. */
-        int[] words() {
-            int[] w = new int[1 + 3 * MAX_DIMS];
-            w[0] = rank;
-            System.arraycopy(sizes, 0, w, 1, rank);
-            System.arraycopy(strideA, 0, w, 1 + MAX_DIMS, rank);
-            System.arraycopy(strideB, 0, w, 1 + 2 * MAX_DIMS, rank);
-            return w;
-        }
+        return plan;
     }
 
-    static Broadcast broadcast(String op, int[] a, int[] b, int[] out) {
-        int rank = out.length;
-        if (a.length > rank || b.length > rank) {
-            throw new IllegalArgumentException(op + ": operand shapes " + Arrays.toString(a) + " and " + Arrays.toString(b)
-                    + " have more axes than the output " + Arrays.toString(out));
-        }
-        List<int[]> dims = new ArrayList<>(); // {size, a present, b present}
-        long numel = 1;
-        for (int d = 0; d < rank; d++) {
-            int size = out[d];
-            int ad = d - (rank - a.length) >= 0 ? a[d - (rank - a.length)] : 1;
-            int bd = d - (rank - b.length) >= 0 ? b[d - (rank - b.length)] : 1;
-            if ((ad != size && ad != 1) || (bd != size && bd != 1)) {
-                throw new IllegalArgumentException(op + ": shapes " + Arrays.toString(a) + " and " + Arrays.toString(b)
-                        + " do not broadcast to " + Arrays.toString(out));
-            }
-            numel *= size;
-            if (size == 1) continue;
-            int ap = ad == size ? 1 : 0, bp = bd == size ? 1 : 0;
-            int[] last = dims.isEmpty() ? null : dims.get(dims.size() - 1);
-            if (last != null && last[1] == ap && last[2] == bp) last[0] *= size;
-            else dims.add(new int[] {size, ap, bp});
-        }
-        if (dims.isEmpty()) dims.add(new int[] {1, 1, 1});
-        int n = dims.size();
-        if (n > MAX_DIMS) {
-            throw new IllegalArgumentException(op + ": the broadcast of " + Arrays.toString(a) + " and " + Arrays.toString(b)
-                    + " has " + n + " separate axes; the kernels take at most " + MAX_DIMS);
-        }
-        int[] sizes = new int[n], sa = new int[n], sb = new int[n];
-        int strideA = 1, strideB = 1;
-        for (int d = n - 1; d >= 0; d--) {
-            int[] dim = dims.get(d);
-            sizes[d] = dim[0];
-            sa[d] = dim[1] == 1 ? strideA : 0;
-            sb[d] = dim[2] == 1 ? strideB : 0;
-            if (dim[1] == 1) strideA *= dim[0];
-            if (dim[2] == 1) strideB *= dim[0];
-        }
-        return new Broadcast(n, sizes, sa, sb, numel);
+    /** The words of struct Broadcast of kernels/common.cuh. */
+    static int[] words(ShapePlan.Broadcast plan) {
+        int rank = plan.rank();
+        int[] w = new int[1 + 3 * MAX_DIMS];
+        w[0] = rank;
+        System.arraycopy(plan.sizes(), 0, w, 1, rank);
+        System.arraycopy(plan.strideA(), 0, w, 1 + MAX_DIMS, rank);
+        System.arraycopy(plan.strideB(), 0, w, 1 + 2 * MAX_DIMS, rank);
+        return w;
     }
 
     /** How a permutation runs: a plain copy, runs along a kept innermost axis, or tiled transposes. */
@@ -182,44 +145,4 @@ final class ShapePlans {
         return new Tiled(sizes[n - 1], sizes[srcInner], srcStride[n - 1], dstStride[srcInner], bs, bsrc, bdst);
     }
 
-    /**
-     * The passes of a reduction from shape to outShape (same rank, 1 on reduced axes): axes of size 1
-     * dropped, neighbours of one kind merged, then one (outer, red, inner) pass per reduced group,
-     * innermost group first. count is the number of elements reduced into each output.
-     */
-    record Reduction(List<int[]> passes, long count) {}
-
-    static Reduction reduction(int[] shape, int[] outShape) {
-        if (outShape.length != shape.length) {
-            throw new IllegalArgumentException("reduce: output shape " + Arrays.toString(outShape) + " must have the rank of "
-                    + Arrays.toString(shape));
-        }
-        List<int[]> groups = new ArrayList<>(); // {size, reduced}
-        long count = 1;
-        for (int d = 0; d < shape.length; d++) {
-            if (outShape[d] != 1 && outShape[d] != shape[d]) {
-                throw new IllegalArgumentException("reduce: output shape " + Arrays.toString(outShape) + " does not fit "
-                        + Arrays.toString(shape));
-            }
-            if (shape[d] == 1) continue;
-            int red = outShape[d] == 1 ? 1 : 0;
-            if (red == 1) count *= shape[d];
-            int[] last = groups.isEmpty() ? null : groups.get(groups.size() - 1);
-            if (last != null && last[1] == red) last[0] *= shape[d];
-            else groups.add(new int[] {shape[d], red});
-        }
-        List<int[]> passes = new ArrayList<>(); // {outer, red, inner}
-        long total = numel(shape);
-        for (int g = groups.size() - 1; g >= 0; g--) {
-            if (groups.get(g)[1] == 0) continue;
-            int red = groups.get(g)[0];
-            long inner = 1;
-            for (int h = g + 1; h < groups.size(); h++) inner *= groups.get(h)[0];
-            long outer = total / (red * inner);
-            passes.add(new int[] {(int) outer, red, (int) inner});
-            total = outer * inner;
-            groups.get(g)[0] = 1;
-        }
-        return new Reduction(passes, count);
-    }
 }
