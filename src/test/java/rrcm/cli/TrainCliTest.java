@@ -24,7 +24,7 @@ import rrcm.io.SafetensorsFile;
 /** train and finetune as a user runs them: outputs, exact resume, and every bad input ending cleanly. */
 class TrainCliTest {
     /** A model and schedule small enough for CI, on the embedded subset. */
-    static final List<String> TINY = List.of("model.dim=32", "model.depth=1", "model.heads=2", "pretrain.batch_size=32",
+    static final List<String> TINY = List.of("model.patch_size=4", "model.dim=32", "model.depth=1", "model.heads=2", "pretrain.batch_size=32",
             "pretrain.steps=6", "pretrain.warmup_steps=2", "pretrain.projector_hidden=64", "pretrain.projector_out=32",
             "finetune.batch_size=100", "finetune.epochs=1", "eval.max_images=100", "run.log_every=1", "run.workers=2");
 

@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.GradientCollector;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,6 +17,7 @@ import rrcm.tensor.Tensor;
 import rrcm.testing.Close;
 import rrcm.testing.Data;
 import rrcm.testing.Torch;
+import rrcm.testing.TorchVit;
 
 /**
  * The classifier (ViT with time token + head) against the same network composed from libtorch ops with
@@ -31,31 +30,7 @@ class VitAgainstTorchTest {
 
     /** libtorch's rendering of the same forward pass, reading weights by their timm names. */
     private static NDArray torchForward(NDManager m, NDArray images, Map<String, NDArray> w) {
-        VitConfig c = CONFIG;
-        int p = c.patchSize(), g = c.imageSize() / p, d = c.dim(), h = c.heads(), dh = d / h, n = c.tokens();
-        NDArray patches = images.reshape(B, c.channels(), g, p, g, p).transpose(0, 2, 4, 1, 3, 5)
-                .reshape(B, c.patches(), c.patchPixels());
-        NDArray x = patches.matMul(w.get("patch_embed.proj.weight").reshape(d, c.patchPixels()).transpose())
-                .add(w.get("patch_embed.proj.bias"));
-        NDArray time = m.create(TimeEmbedding.sinusoidal(T, d)).reshape(1, 1, d).broadcast(B, 1, d);
-        NDArray cls = w.get("cls_token").broadcast(B, 1, d);
-        x = NDArrays.concat(new NDList(cls, time, x), 1).add(w.get("pos_embed"));
-        for (int i = 0; i < c.depth(); i++) {
-            String pre = "blocks." + i + ".";
-            NDArray a = layerNorm(x, w.get(pre + "norm1.weight"), w.get(pre + "norm1.bias"));
-            NDArray qkv = a.matMul(w.get(pre + "attn.qkv.weight").transpose()).reshape(B, n, 3, h, dh)
-                    .transpose(2, 0, 3, 1, 4);
-            NDArray q = qkv.get(new NDIndex("0")), k = qkv.get(new NDIndex("1")), v = qkv.get(new NDIndex("2"));
-            NDArray att = q.matMul(k.swapAxes(-1, -2)).mul((float) (1 / Math.sqrt(dh))).softmax(-1).matMul(v);
-            att = att.transpose(0, 2, 1, 3).reshape(B, n, d);
-            x = x.add(att.matMul(w.get(pre + "attn.proj.weight").transpose()).add(w.get(pre + "attn.proj.bias")));
-            NDArray f = layerNorm(x, w.get(pre + "norm2.weight"), w.get(pre + "norm2.bias"));
-            f = f.matMul(w.get(pre + "mlp.fc1.weight").transpose()).add(w.get(pre + "mlp.fc1.bias"))
-                    .getNDArrayInternal().gelu();
-            x = x.add(f.matMul(w.get(pre + "mlp.fc2.weight").transpose()).add(w.get(pre + "mlp.fc2.bias")));
-        }
-        NDArray feature = layerNorm(x, w.get("norm.weight"), w.get("norm.bias")).get(new NDIndex(":, 0"));
-        return feature.matMul(w.get("head.weight").transpose()).add(w.get("head.bias"));
+        return TorchVit.head(TorchVit.encoder(m, CONFIG, images, T, w), w);
     }
 
     /**
@@ -85,9 +60,6 @@ class VitAgainstTorchTest {
         }
     }
 
-    private static NDArray layerNorm(NDArray x, NDArray weight, NDArray bias) {
-        return x.getNDArrayInternal().layerNorm(x, weight.getShape(), weight, bias, 1e-5f).get(0);
-    }
 
     @Test
     void logitsAndEveryParameterGradientMatchLibtorch() {

@@ -1,0 +1,54 @@
+package rrcm.cli;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+import rrcm.certify.Shard;
+import rrcm.certify.SmoothingJob;
+
+/** The options certify and predict share: the model, the noise and its draws, which images, where results go. */
+final class SmoothingOptions {
+    @Option(names = "--run-dir", paramLabel = "DIR", defaultValue = "runs/quickstart",
+            description = "Run directory of a fine-tuned model (default: ${DEFAULT-VALUE})")
+    Path runDir;
+
+    @Option(names = "--sigma", paramLabel = "S", description = "Noise level sigma (pixels in [0, 1]); default: the one the model was fine-tuned at")
+    Double sigma;
+
+    @Option(names = {"-N", "--N"}, paramLabel = "N", defaultValue = "100000", description = "Noisy samples per image (default: ${DEFAULT-VALUE})")
+    long n;
+
+    @Option(names = "--alpha", paramLabel = "A", defaultValue = "0.001", description = "Failure probability alpha (default: ${DEFAULT-VALUE})")
+    double alpha;
+
+    @Option(names = "--batch", paramLabel = "B", defaultValue = "1000", description = "Noisy samples per forward pass (default: ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "0", description = "Seed of the noise (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--skip", paramLabel = "K",
+            description = "Take every K-th test image (default: test images / 500, Cohen's protocol: 20 on CIFAR-10, 100 on ImageNet)")
+    Integer skip;
+
+    @Option(names = "--max", paramLabel = "M", defaultValue = "0", description = "At most M images (default: no limit)")
+    int max;
+
+    @Option(names = "--shard", paramLabel = "i/n", description = "Only the i-th of n disjoint parts of the images (join them with merge)")
+    String shard;
+
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Result directory (default: <run-dir>/<command>-sigma<S>, with shard-i-of-n inside for a shard)")
+    Path out;
+
+    @Option(names = "--resume", description = "Continue the result in the output directory, skipping the images it holds")
+    boolean resume;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Test data directory (default: the run configuration's)")
+    Path dataDir;
+
+    SmoothingJob.Settings settings(SmoothingJob.Kind kind, int n0, boolean sequential, double[] radii) {
+        Shard s = shard == null ? Shard.ALL : Shard.parse(shard);
+        return new SmoothingJob.Settings(kind, runDir, sigma, n0, n, alpha, batch, seed, skip, max, s, out, resume, sequential,
+                radii, dataDir);
+    }
+}
