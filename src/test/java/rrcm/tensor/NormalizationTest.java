@@ -39,6 +39,19 @@ class NormalizationTest {
                 In.values(x, shape));
     }
 
+    @Test
+    void softmaxOfMaskedAndNaNRowsFollowsLibtorch() {
+        float inf = Float.POSITIVE_INFINITY, nan = Float.NaN;
+        float[] x = {-inf, 0f, 1f, -inf, /* */ 2f, nan, 0f, 1f, /* */ -inf, -inf, -inf, -inf};
+        float[] y = Tensor.of(x, 3, 4).softmax().toFloatArray();
+        float e = (float) Math.E;
+        assertEquals(0f, y[0]);
+        assertEquals(1 / (1 + e), y[1], 1e-7);
+        assertEquals(e / (1 + e), y[2], 1e-7);
+        assertEquals(0f, y[3]);
+        for (int i = 4; i < 12; i++) assertTrue(Float.isNaN(y[i]), "NaN expected at " + i + ", got " + y[i]);
+    }
+
     @ParameterizedTest
     @MethodSource("rowShapes")
     void layerNorm(int[] shape) {

@@ -16,8 +16,7 @@ final class CpuLosses {
             for (int r = r0; r < r1; r++) {
                 int off = r * classes;
                 float max = CpuSoftmax.max(logits, off, classes);
-                CpuMath.exp(logits, off, max, e, 0, classes);
-                float l = max + (float) Math.log(CpuMath.sum(e, 0, classes));
+                float l = max + (float) Math.log(CpuMath.expSum(logits, off, max, e, 0, classes));
                 lse[r] = l;
                 if (labels != null) {
                     int y = labels[r];

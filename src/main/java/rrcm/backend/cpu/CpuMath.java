@@ -62,13 +62,25 @@ final class CpuMath {
      * the exponent bits. 0 below EXP_MIN, infinity above EXP_MAX, NaN for NaN. dst may be src.
      */
     static void exp(float[] src, int s, float shift, float[] dst, int d, int n) {
-        FloatVector vShift = FloatVector.broadcast(S, shift);
+        expSum(src, s, shift, dst, d, n);
+    }
+
+    /**
+     * {@link #exp(float[], int, float, float[], int, int)}, returning the sum of what it wrote, added in
+     * the order of {@link #sum}: softmax and cross-entropy need both and save a pass over the row.
+     * The range is clamped by compare and blend rather than max/min: Java's max and min must order NaN
+     * and -0, which costs x86 several instructions each; a NaN fails both compares and flows through the
+     * arithmetic as NaN on its own.
+     */
+    static float expSum(float[] src, int s, float shift, float[] dst, int d, int n) {
+        FloatVector vShift = FloatVector.broadcast(S, shift), acc = FloatVector.zero(S);
         FloatVector log2e = FloatVector.broadcast(S, LOG2E), rounder = FloatVector.broadcast(S, ROUNDER);
         FloatVector ln2Hi = FloatVector.broadcast(S, -LN2_HI), ln2Lo = FloatVector.broadcast(S, -LN2_LO);
         for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
             FloatVector x = FloatVector.fromArray(S, src, s + i, m).sub(vShift);
-            FloatVector c = x.max(EXP_MIN).min(EXP_MAX);
+            VectorMask<Float> under = x.compare(VectorOperators.LT, EXP_MIN);
+            FloatVector c = x.blend(EXP_MIN, under).blend(EXP_MAX, x.compare(VectorOperators.GT, EXP_MAX));
             FloatVector t = c.fma(log2e, rounder);
             FloatVector k = t.sub(rounder);
             FloatVector r = k.fma(ln2Lo, k.fma(ln2Hi, c));
@@ -77,10 +89,11 @@ final class CpuMath {
                     .fma(r, FloatVector.broadcast(S, 1f)).fma(r, FloatVector.broadcast(S, 1f));
             // t's low bits hold k + 2^22; 2^k has the exponent field k + 127
             IntVector pow2 = t.reinterpretAsInts().sub(ROUNDER_BITS - 127).lanewise(VectorOperators.LSHL, 23);
-            FloatVector y = p.mul(pow2.reinterpretAsFloats());
-            y = y.blend(0f, x.compare(VectorOperators.LT, EXP_MIN)).blend(x, x.compare(VectorOperators.NE, x));
+            FloatVector y = p.mul(pow2.reinterpretAsFloats()).blend(0f, under);
             y.intoArray(dst, d + i, m);
+            acc = acc.add(y, m);
         }
+        return sumLanes(acc);
     }
 
     /** e^x of one value, through the vector kernel so that it is the same bits. */

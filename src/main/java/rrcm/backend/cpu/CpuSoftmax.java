@@ -6,8 +6,8 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Softmax and log-softmax over rows: the row's maximum, then e^(x - max) written out and summed, then
- * one scaling sweep while the row is still in L1. Memory sees one read and one write per element.
+ * Softmax and log-softmax over rows: the row's maximum, then e^(x - max) written out and summed in the
+ * same sweep, then one scaling sweep while the row is still in L1. Memory sees one read and one write per element.
  */
 final class CpuSoftmax {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -20,8 +20,7 @@ final class CpuSoftmax {
             for (int r = r0; r < r1; r++) {
                 int off = r * cols;
                 float max = max(x, off, cols);
-                CpuMath.exp(x, off, max, y, off, cols);
-                float sum = CpuMath.sum(y, off, cols);
+                float sum = CpuMath.expSum(x, off, max, y, off, cols);
                 // softmax: y / sum; log-softmax: x - (max + log sum)
                 float shift = max + (float) Math.log(sum), scale = 1f / sum;
                 for (int i = 0; i < cols; i += L) {
@@ -62,8 +61,11 @@ final class CpuSoftmax {
     static float max(float[] x, int off, int n) {
         FloatVector v = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
         for (int i = 0; i < n; i += L) {
+            // compare and blend rather than max (see CpuMath.expSum); a NaN is skipped here and turns the
+            // row's sum, hence every output of the row, into NaN
             VectorMask<Float> m = S.indexInRange(i, n);
-            v = v.max(FloatVector.fromArray(S, x, off + i, m).blend(Float.NEGATIVE_INFINITY, m.not()));
+            FloatVector u = FloatVector.fromArray(S, x, off + i, m);
+            v = v.blend(u, u.compare(VectorOperators.GT, v, m));
         }
         return v.reduceLanes(VectorOperators.MAX);
     }

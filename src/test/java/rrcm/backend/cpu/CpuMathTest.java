@@ -40,6 +40,19 @@ class CpuMathTest {
         assertEquals(CpuMath.exp(-2f), y[0]);
     }
 
+    @Test
+    void expSumReturnsTheOrderedSumOfWhatItWrote() {
+        for (int n : new int[] {1, 7, 16, 17, 66, 768, 1001}) {
+            float[] x = new float[n + 3], y = new float[n];
+            for (int i = 0; i < x.length; i++) x[i] = (float) Math.sin(0.37 * i) * 9f;
+            float sum = CpuMath.expSum(x, 3, 2.5f, y, 0, n);
+            assertEquals(CpuMath.sum(y, 0, n), sum, "n = " + n); // the same bits, not merely close
+            for (int i = 0; i < n; i++) assertEquals(CpuMath.exp(x[i + 3] - 2.5f), y[i]);
+        }
+        float[] withNaN = {0f, Float.NaN, 1f};
+        assertTrue(Float.isNaN(CpuMath.expSum(withNaN, 0, 0f, new float[3], 0, 3)));
+    }
+
     /** Phi(x) = erfc(-x / sqrt 2) / 2, by the continued fraction / series in double (Abramowitz and Stegun 26.2). */
     private static double phiReference(double x) {
         // series for |x| small, continued fraction for the tails; both converge to double precision here
