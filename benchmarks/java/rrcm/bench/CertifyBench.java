@@ -52,8 +52,8 @@ import rrcm.tensor.Tensor;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 4, time = 2)
-@Measurement(iterations = 6, time = 2)
+@Warmup(iterations = 6, time = 2)
+@Measurement(iterations = 8, time = 2)
 @Fork(value = 1)
 public class CertifyBench {
     static final int BATCH = 500, CLASSES = 10;

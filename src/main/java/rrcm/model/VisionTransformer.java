@@ -7,6 +7,8 @@ import rrcm.nn.Block;
 import rrcm.nn.Init;
 import rrcm.nn.LayerNorm;
 import rrcm.nn.Module;
+import rrcm.tensor.Autograd;
+import rrcm.tensor.MemoryScope;
 import rrcm.tensor.Tensor;
 
 /**
@@ -46,7 +48,17 @@ public final class VisionTransformer extends Module {
      */
     public Tensor forward(Tensor images, double t) {
         Tensor x = tokens(images, t);
-        for (Block b : blocks) x = b.forward(x);
+        for (Block b : blocks) {
+            if (Autograd.enabled()) {
+                x = b.forward(x);
+            } else {
+                // Nothing will be differentiated: a block's temporaries go back to the pool as soon as it
+                // ends, so that inference holds one block's worth of activations and reuses warm storage.
+                try (MemoryScope s = MemoryScope.open()) {
+                    x = s.keep(b.forward(x));
+                }
+            }
+        }
         int bsz = x.size(0);
         // the final LayerNorm acts per token, so normalizing only CLS gives the same feature
         return norm.forward(x.narrow(1, 0, 1).reshape(bsz, config.dim()));

@@ -61,6 +61,31 @@ class VitAgainstTorchTest {
     }
 
 
+    /**
+     * Without gradients the encoder frees each block's temporaries when the block ends: the logits are
+     * the same bits as with gradients on, and the caller's scope is left holding a handful of tensors
+     * rather than every activation of every block.
+     */
+    @Test
+    void inferenceReleasesEachBlocksTemporariesAndComputesTheSameLogits() {
+        Classifier model = new Classifier(Backends.cpu(), new VisionTransformer(Backends.cpu(), new Init(21), CONFIG),
+                new Init(22), CLASSES);
+        Tensor images = Tensor.of(Data.normal(23, B * 3 * 12 * 12), B, 3, 12, 12);
+        float[] withGrad, without;
+        int heldWithGrad, heldWithout;
+        try (rrcm.tensor.MemoryScope s = rrcm.tensor.MemoryScope.open()) {
+            withGrad = model.forward(images, T).toFloatArray();
+            heldWithGrad = s.size();
+        }
+        try (Autograd.NoGrad ng = Autograd.noGrad(); rrcm.tensor.MemoryScope s = rrcm.tensor.MemoryScope.open()) {
+            without = model.forward(images, T).toFloatArray();
+            heldWithout = s.size();
+        }
+        assertArrayEquals(withGrad, without);
+        org.junit.jupiter.api.Assertions.assertTrue(heldWithout * CONFIG.depth() < heldWithGrad,
+                "no-grad forward still holds " + heldWithout + " tensors (with gradients: " + heldWithGrad + ")");
+    }
+
     @Test
     void logitsAndEveryParameterGradientMatchLibtorch() {
         Classifier model = new Classifier(Backends.cpu(), new VisionTransformer(Backends.cpu(), new Init(5), CONFIG),
