@@ -154,22 +154,33 @@ public class PretrainStepBench {
             float lr = Schedules.warmupCosine(SPEC.lr(), k, SPEC.warmupSteps(), SPEC.steps());
             // global-norm clipping after warmup, AdamW, EMA: the same arithmetic, eager
             NDArray sq = m.zeros(new Shape());
-            for (NDArray p : online.values()) sq = sq.add(p.getGradient().square().sum());
+            for (NDArray p : online.values()) sq = sq.add(in(m, p.getGradient()).square().sum());
             float norm = (float) Math.sqrt(sq.getFloat());
             float coef = k >= SPEC.warmupSteps() ? Math.min(1f, SPEC.clipNorm() / (norm + 1e-6f)) : 1f;
             int t = k + 1;
             float bc1 = (float) (1 - Math.pow(0.9, t)), bc2 = (float) (1 - Math.pow(0.999, t));
             float mu = Schedules.emaRate(k, SPEC.emaSteps(), SPEC.emaStart(), SPEC.emaEnd(), SPEC.emaSharpness());
             for (Map.Entry<String, NDArray> e : online.entrySet()) {
-                NDArray p = e.getValue(), g = p.getGradient().mul(coef);
+                NDArray p = e.getValue(), grad = in(m, p.getGradient()), g = grad.mul(coef);
                 NDArray a = m1.get(e.getKey()).muli(0.9f).addi(g.mul(0.1f));
                 NDArray b = m2.get(e.getKey()).muli(0.999f).addi(g.square().muli(0.001f));
-                p.subi(a.div(bc1).divi(b.div(bc2).sqrt().addi(1e-8f)).muli(lr));
-                target.get(e.getKey()).muli(mu).addi(p.mul(1 - mu));
-                p.getGradient().muli(0f);
+                p.subi(in(m, a.div(bc1)).divi(in(m, b.div(bc2)).sqrt().addi(1e-8f)).muli(lr));
+                target.get(e.getKey()).muli(mu).addi(in(m, p.mul(1 - mu)));
+                grad.muli(0f);
             }
             return loss.getFloat();
         }
+    }
+
+    /**
+     * Hands a temporary to the step's manager. An op's result follows its first operand's manager, and
+     * for the weights, the optimizer moments and each {@code getGradient()} handle that is the
+     * long-lived base manager: without this the step leaks a model's worth of arrays per call and
+     * libtorch slows down until the fork runs out of memory.
+     */
+    private static NDArray in(NDManager m, NDArray a) {
+        a.attach(m);
+        return a;
     }
 
     private static NDArray at(NDArray x, NDArray z, double t) {

@@ -339,15 +339,15 @@ public final class CudaOps implements AutoCloseable {
         }
     }
 
-    // ---- helpers -------------------------------------------------------------------------------------------------------
+    // ---- helpers (package-private: the kernel families of this package launch through them) ---------------------------
 
     /** A grid-stride kernel over {@code work} items: 256-thread blocks, at most 8 per multiprocessor. */
-    private void launch1d(String kernel, long work, KernelArgs args) {
+    void launch1d(String kernel, long work, KernelArgs args) {
         long blocks = Math.max(1, Math.min((work + THREADS - 1) / THREADS, (long) BLOCKS_PER_SM * device.multiprocessors()));
         device.launch(kernel, Dim3.of((int) blocks), Dim3.of(THREADS), 0, args);
     }
 
-    private CudaStorage own(CudaStorage s, String op) {
+    CudaStorage own(CudaStorage s, String op) {
         if (s == null) throw new NullPointerException(op + ": storage is null");
         if (s.owner() != this) throw new IllegalArgumentException(op + ": storage belongs to another CUDA backend (" + s + ")");
         if (s.released()) {
@@ -356,19 +356,19 @@ public final class CudaOps implements AutoCloseable {
         return s;
     }
 
-    private CudaStorage f32(CudaStorage s, String op) {
+    CudaStorage f32(CudaStorage s, String op) {
         own(s, op);
         if (s.dtype() != DType.F32) throw new IllegalArgumentException(op + ": expected float32 storage, got " + s.dtype());
         return s;
     }
 
-    private CudaStorage i32(CudaStorage s, String op) {
+    CudaStorage i32(CudaStorage s, String op) {
         own(s, op);
         if (s.dtype() != DType.I32) throw new IllegalArgumentException(op + ": expected int32 storage, got " + s.dtype());
         return s;
     }
 
-    private static void sameLength(String op, long have, long want) {
+    static void sameLength(String op, long have, long want) {
         if (have != want) throw new IllegalArgumentException(op + ": " + have + " elements where " + want + " are needed");
     }
 }
