@@ -2,6 +2,8 @@ package rrcm.backend;
 
 import java.util.List;
 import rrcm.backend.cpu.CpuBackend;
+import rrcm.backend.cuda.CudaBackend;
+import rrcm.backend.cuda.CudaOps;
 import rrcm.device.emulator.EmulatorDevice;
 import rrcm.device.gpu.CudaDevice;
 
@@ -30,25 +32,80 @@ public final class Backends {
         return cpu().threads();
     }
 
-    /** The backend new tensors use unless told otherwise. */
+    private static volatile Backend chosen;
+    private static volatile String fallback;
+
+    /**
+     * Which backend the engine runs on, from -Drrcm.backend or else the environment variable
+     * RRCM_BACKEND: {@code auto} (the default: cuda where a GPU can run the kernels, else cpu), {@code cpu},
+     * {@code cuda}, or {@code emulator} (the CUDA kernels on the host emulator: for tests, very slow).
+     */
+    public static String requested() {
+        String v = System.getProperty("rrcm.backend");
+        if (v == null || v.isBlank()) v = System.getenv("RRCM_BACKEND");
+        return v == null || v.isBlank() ? "auto" : v.trim().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * The backend new tensors use unless told otherwise, chosen once per process by {@link #requested}.
+     * Asking for cuda or emulator where it cannot run is an error that says why; auto falls back to the
+     * CPU backend and {@code info} says why.
+     */
     public static Backend defaultBackend() {
-        return cpu();
+        Backend b = chosen;
+        if (b == null) {
+            synchronized (Backends.class) {
+                b = chosen;
+                if (b == null) chosen = b = choose(requested());
+            }
+        }
+        return b;
+    }
+
+    private static Backend choose(String request) {
+        switch (request) {
+            case "cpu":
+                return cpu();
+            case "cuda": {
+                CudaDevice.Probe gpu = CudaDevice.probe();
+                if (!gpu.available()) throw new IllegalStateException("backend cuda was asked for, but " + gpu.detail());
+                return new CudaBackend("cuda", CudaDevice.open(0), CudaOps.Matmul.TF32, true);
+            }
+            case "emulator": {
+                String why = EmulatorDevice.unavailableReason();
+                if (why != null) throw new IllegalStateException("backend emulator was asked for, but " + why);
+                return new CudaBackend("emulator", EmulatorDevice.openDefault(), CudaOps.Matmul.TF32, true);
+            }
+            case "auto": {
+                CudaDevice.Probe gpu = CudaDevice.probe();
+                if (!gpu.available()) return cpu();
+                try {
+                    return new CudaBackend("cuda", CudaDevice.open(0), CudaOps.Matmul.TF32, true);
+                } catch (RuntimeException e) {
+                    fallback = "the GPU was found but could not be opened (" + e.getMessage() + ")";
+                    return cpu();
+                }
+            }
+            default:
+                throw new IllegalArgumentException("unknown backend '" + request + "' (rrcm.backend / RRCM_BACKEND): "
+                        + "expected auto, cpu, cuda or emulator");
+        }
     }
 
     /**
      * Every backend's status for {@code info}. CUDA: the GPU found, or in one sentence why none can be
-     * used (the engine then runs on the CPU); until every primitive has a kernel (CUDA backend part 2)
-     * the engine runs on the CPU either way, and the line says so. The emulator runs the CUDA kernels on
-     * the CPU for the tests; it is there once tools/build-emulator (or tools/test) has built it.
+     * used (the engine then runs on the CPU). The emulator runs the CUDA kernels on the CPU for the
+     * tests; it is there once tools/build-emulator (or tools/test) has built it.
      */
     public static List<BackendStatus> probeAll() {
         CudaDevice.Probe gpu = CudaDevice.probe();
+        String f = fallback;
         String cuda = gpu.available()
-                ? gpu.detail() + "; kernels for elementwise, reductions, layout and GEMM only so far, so the engine runs on cpu"
+                ? gpu.detail() + (f != null ? "; " + f + ", so the engine runs on the CPU backend" : "")
                 : gpu.detail() + "; the engine runs on the CPU backend";
         String emulator = EmulatorDevice.unavailableReason();
         return List.of(new BackendStatus("cpu", true, cpu().describe()),
-                new BackendStatus("cuda", gpu.available(), cuda),
+                new BackendStatus("cuda", gpu.available() && f == null, cuda),
                 new BackendStatus("emulator", emulator == null, emulator == null
                         ? "host emulator of the CUDA kernels, for tests (" + EmulatorDevice.defaultLibrary() + ")" : emulator));
     }

@@ -1,5 +1,6 @@
 package rrcm.backend.cuda;
 
+import java.lang.ref.Cleaner;
 import java.util.ArrayList;
 import java.util.List;
 import rrcm.backend.BinaryOp;
@@ -23,9 +24,9 @@ import rrcm.device.KernelArgs;
  * (kernels/*.cu; each file's header comment gives the grid and block contract these launches keep).
  * The CPU backend is the reference; the tests compare every method with it.
  *
- * <p>This is not yet a Backend: the remaining families (normalization, softmax, attention, losses,
- * optimizer updates, randomness, index ops) come with the next part, which turns this class into the
- * body of a {@code CudaBackend implements Backend} that adds them and makes CudaStorage a Storage.
+ * <p>{@link CudaBackend} is the Backend built on it: it adds the other families (normalization,
+ * attention, randomness and optimizer updates, index ops and losses), each a class of this package that
+ * launches through the package-private helpers at the end of this one.
  *
  * <p>Memory comes from a caching allocator, so a steady-state step makes no driver allocation;
  * {@link #memory} counts live and pooled bytes. Not thread-safe: one thread drives one CudaOps.
@@ -43,18 +44,33 @@ public final class CudaOps implements AutoCloseable {
     private static final int BLOCKS_PER_SM = 8;
     private static final int MAX_GRID_YZ = 65535;
 
+    /** Returns the blocks of storages that were lost without a release (see {@link CudaStorage}). */
+    private static final Cleaner RECLAIM = Cleaner.create();
+
     private final Device device;
     private final Matmul matmul;
     private final CachingAllocator allocator;
+    private final CudaBackend backend;
 
     public CudaOps(Device device) {
         this(device, Matmul.TF32);
     }
 
     public CudaOps(Device device, Matmul matmul) {
+        this(device, matmul, null);
+    }
+
+    /** The launch layer of a {@link CudaBackend}, whose storages name it as their backend. */
+    CudaOps(Device device, Matmul matmul, CudaBackend backend) {
         this.device = device;
         this.matmul = matmul;
         this.allocator = new CachingAllocator(device);
+        this.backend = backend;
+    }
+
+    /** The backend this launch layer serves, or null for a bare CudaOps (tests of single families). */
+    CudaBackend backend() {
+        return backend;
     }
 
     public Device device() {
@@ -81,13 +97,17 @@ public final class CudaOps implements AutoCloseable {
     public CudaStorage allocate(DType dtype, int numel) {
         if (numel < 0) throw new IllegalArgumentException(device.name() + ": cannot allocate " + numel + " elements");
         DeviceBuffer b = allocator.take((long) dtype.bytes() * numel, dtype + "[" + numel + "]");
-        return new CudaStorage(this, dtype, numel, b);
+        CudaStorage s = new CudaStorage(this, dtype, numel, b);
+        CachingAllocator pool = allocator; // the action must not reach the storage, or it would never be unreachable
+        s.reclaim(RECLAIM.register(s, () -> pool.give(b)));
+        return s;
     }
 
+    /** Back to the pool now (the cleaner's action, run here and never again). */
     public void release(CudaStorage storage) {
         CudaStorage s = own(storage, "release");
         s.markReleased();
-        allocator.give(s.buffer());
+        s.reclaim().clean();
     }
 
     public CudaStorage upload(float[] data) {

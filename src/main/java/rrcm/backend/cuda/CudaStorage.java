@@ -1,19 +1,25 @@
 package rrcm.backend.cuda;
 
+import java.lang.ref.Cleaner;
+import rrcm.backend.Backend;
 import rrcm.backend.DType;
+import rrcm.backend.Storage;
 import rrcm.device.DeviceBuffer;
 
 /**
  * A flat device-resident buffer of {@code numel} elements of one dtype, made by {@link CudaOps}: the
- * device counterpart of {@link rrcm.backend.Storage}, without a shape (shapes travel with each call).
- * Its memory is a block of the caching allocator; after {@link CudaOps#release} it must not be used.
+ * {@link Storage} of the CUDA backend, without a shape (shapes travel with each call). Its memory is a
+ * block of the caching allocator; after {@link CudaOps#release} it must not be used. A storage that
+ * becomes unreachable without being released (a tensor made outside every memory scope) gives its block
+ * back through a cleaner, at the owner's next allocation.
  */
-public final class CudaStorage {
+public final class CudaStorage implements Storage {
     private final CudaOps owner;
     private final DType dtype;
     private final int numel;
     private final DeviceBuffer buffer;
     private boolean released;
+    private Cleaner.Cleanable reclaim;
 
     CudaStorage(CudaOps owner, DType dtype, int numel, DeviceBuffer buffer) {
         this.owner = owner;
@@ -22,14 +28,25 @@ public final class CudaStorage {
         this.buffer = buffer;
     }
 
+    /** The backend whose storage this is. */
+    @Override
+    public Backend backend() {
+        CudaBackend b = owner.backend();
+        if (b == null) throw new IllegalStateException(this + " was made by a bare CudaOps, which belongs to no backend");
+        return b;
+    }
+
+    @Override
     public DType dtype() {
         return dtype;
     }
 
+    @Override
     public int numel() {
         return numel;
     }
 
+    @Override
     public boolean released() {
         return released;
     }
@@ -44,6 +61,15 @@ public final class CudaStorage {
 
     void markReleased() {
         released = true;
+    }
+
+    /** Set once by the owner: the cleaner registration that returns the block if this storage is lost. */
+    void reclaim(Cleaner.Cleanable c) {
+        reclaim = c;
+    }
+
+    Cleaner.Cleanable reclaim() {
+        return reclaim;
     }
 
     @Override
