@@ -6,7 +6,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -65,6 +69,8 @@ public class PretrainStepBench {
     private NDManager torch;
     private Map<String, NDArray> online, target, onlineBuffers, targetBuffers, m1, m2;
     private int torchStep;
+    /** The arrays that live across steps; everything else a step makes is closed after it. */
+    private final Set<NDArray> persistent = Collections.newSetFromMap(new IdentityHashMap<>());
 
     static final PretrainSpec SPEC = new PretrainSpec(1000, 128, 5e-4f, 0f, 10, 2f, 0.2f, 0.99, 0.9999, 1000, 15, 512, 256);
 
@@ -89,6 +95,8 @@ public class PretrainStepBench {
         targetBuffers = copy(tg.namedBuffers(), false);
         m1 = zerosLike(online);
         m2 = zerosLike(online);
+        for (Map<String, NDArray> kept : List.of(online, target, onlineBuffers, targetBuffers, m1, m2)) persistent.addAll(kept.values());
+        persistent.addAll(torch.getManagedArrays());
     }
 
     @TearDown(Level.Trial)
@@ -154,33 +162,37 @@ public class PretrainStepBench {
             float lr = Schedules.warmupCosine(SPEC.lr(), k, SPEC.warmupSteps(), SPEC.steps());
             // global-norm clipping after warmup, AdamW, EMA: the same arithmetic, eager
             NDArray sq = m.zeros(new Shape());
-            for (NDArray p : online.values()) sq = sq.add(in(m, p.getGradient()).square().sum());
+            for (NDArray p : online.values()) sq = sq.add(p.getGradient().square().sum());
             float norm = (float) Math.sqrt(sq.getFloat());
             float coef = k >= SPEC.warmupSteps() ? Math.min(1f, SPEC.clipNorm() / (norm + 1e-6f)) : 1f;
             int t = k + 1;
             float bc1 = (float) (1 - Math.pow(0.9, t)), bc2 = (float) (1 - Math.pow(0.999, t));
             float mu = Schedules.emaRate(k, SPEC.emaSteps(), SPEC.emaStart(), SPEC.emaEnd(), SPEC.emaSharpness());
             for (Map.Entry<String, NDArray> e : online.entrySet()) {
-                NDArray p = e.getValue(), grad = in(m, p.getGradient()), g = grad.mul(coef);
+                NDArray p = e.getValue(), grad = p.getGradient(), g = grad.mul(coef);
                 NDArray a = m1.get(e.getKey()).muli(0.9f).addi(g.mul(0.1f));
                 NDArray b = m2.get(e.getKey()).muli(0.999f).addi(g.square().muli(0.001f));
-                p.subi(in(m, a.div(bc1)).divi(in(m, b.div(bc2)).sqrt().addi(1e-8f)).muli(lr));
-                target.get(e.getKey()).muli(mu).addi(in(m, p.mul(1 - mu)));
+                p.subi(a.div(bc1).divi(b.div(bc2).sqrt().addi(1e-8f)).muli(lr));
+                target.get(e.getKey()).muli(mu).addi(p.mul(1 - mu));
                 grad.muli(0f);
             }
             return loss.getFloat();
+        } finally {
+            sweep();
         }
     }
 
     /**
-     * Hands a temporary to the step's manager. An op's result follows its first operand's manager, and
-     * for the weights, the optimizer moments and each {@code getGradient()} handle that is the
-     * long-lived base manager: without this the step leaks a model's worth of arrays per call and
-     * libtorch slows down until the fork runs out of memory.
+     * Closes what a step left in the base manager. An op's result joins its first operand's manager, and
+     * for the weights, the optimizer moments and each {@code getGradient()} handle that is the long-lived
+     * base manager, not the step's: without this sweep the step leaks several models' worth of arrays per
+     * call and libtorch slows down until the fork runs out of memory. (PyTorch frees them by reference
+     * counting; this is the same bookkeeping, done by hand.)
      */
-    private static NDArray in(NDManager m, NDArray a) {
-        a.attach(m);
-        return a;
+    private void sweep() {
+        for (NDArray a : torch.getManagedArrays()) {
+            if (!persistent.contains(a)) a.close();
+        }
     }
 
     private static NDArray at(NDArray x, NDArray z, double t) {

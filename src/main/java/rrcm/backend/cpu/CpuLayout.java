@@ -42,12 +42,25 @@ final class CpuLayout {
         int innerStride = rank == 0 ? 1 : stride[rank - 1];
         int rows = 1;
         for (int i = 0; i < rank - 1; i++) rows *= outShape[i];
+        int outerRank = Math.max(0, rank - 1);
         par.forRange(rows, inner, (r0, r1) -> {
+            // the source offset of row r0 from its index, then an odometer over the outer axes: divisions
+            // per row would cost more than copying a short row (a head's 32 or 64 floats)
+            int[] idx = new int[outerRank];
+            int off = 0;
+            for (int d = outerRank - 1, rest = r0; d >= 0; d--) {
+                idx[d] = rest % outShape[d];
+                rest /= outShape[d];
+                off += idx[d] * stride[d];
+            }
             for (int r = r0; r < r1; r++) {
-                int off = 0;
-                for (int d = rank - 2, rest = r; d >= 0; d--) {
-                    off += (rest % outShape[d]) * stride[d];
-                    rest /= outShape[d];
+                if (r > r0) {
+                    for (int d = outerRank - 1; d >= 0; d--) {
+                        off += stride[d];
+                        if (++idx[d] < outShape[d]) break;
+                        off -= stride[d] * outShape[d];
+                        idx[d] = 0;
+                    }
                 }
                 int out = r * inner;
                 if (innerStride == 1) {

@@ -1,0 +1,72 @@
+// xent.cu: cross-entropy fused with log-softmax, for the CUDA backend (rrcm.backend.cuda.CudaCrossEntropy).
+//
+// Kernels. One block per row (grid-stride over rows), blockDim.x a multiple of 32 up to 1024; every
+// reduction is a block_reduce of common.cuh (per-thread strided folds, then fixed shuffle trees), so
+// results do not depend on the schedule.
+//   xent_forward(logits, labels, probs, loss, lse, rows, classes)
+//       lse[r] = m + log(sum_c exp(x[r, c] - m)), m = max_c x[r, c]; loss[r] = lse[r] - x[r, labels[r]]
+//       for hard labels (labels != null, int32, already checked by the host), and
+//       lse[r] * sum_c t[r, c] - sum_c t[r, c] x[r, c] for soft targets (probs != null)
+//   xent_backward(logits, lse, labels, probs, g_loss, gx, rows, classes)
+//       gx[r, c] = g[r] (exp(x[r, c] - lse[r]) - [c == label])         (hard)
+//       gx[r, c] = g[r] (exp(x[r, c] - lse[r]) * sum_c t[r, c] - t[r, c])   (soft)
+// expf and logf are CUDA's (within 2 ulp); the CPU backend's own exp differs by a few ulp, which the
+// tests allow for. A NaN logit makes its row's lse, loss and gradient NaN, as on the CPU.
+#include "common.cuh"
+
+extern "C" __global__ void xent_forward(const float* logits, const int* labels, const float* probs, float* loss, float* lse, int rows, int classes) {
+    __shared__ float scratch[32];
+    for (int r = blockIdx.x; r < rows; r += gridDim.x) {
+        const float* x = logits + static_cast<long long>(r) * classes;
+        float m = reduce_identity(R_MAX);
+        for (int c = threadIdx.x; c < classes; c += blockDim.x) m = reduce_combine(R_MAX, m, x[c]);
+        m = block_reduce(R_MAX, m, scratch);
+        float s = 0.0f;
+        for (int c = threadIdx.x; c < classes; c += blockDim.x) s += expf(x[c] - m);
+        s = block_reduce(R_SUM, s, scratch);
+        float l = m + logf(s);
+        if (labels != nullptr) {
+            if (threadIdx.x == 0) {
+                lse[r] = l;
+                loss[r] = l - x[labels[r]];
+            }
+        } else {
+            const float* t = probs + static_cast<long long>(r) * classes;
+            float mass = 0.0f, dot = 0.0f;
+            for (int c = threadIdx.x; c < classes; c += blockDim.x) {
+                mass += t[c];
+                dot = fmaf(t[c], x[c], dot);
+            }
+            mass = block_reduce(R_SUM, mass, scratch);
+            dot = block_reduce(R_SUM, dot, scratch);
+            if (threadIdx.x == 0) {
+                lse[r] = l;
+                loss[r] = l * mass - dot;
+            }
+        }
+    }
+}
+
+extern "C" __global__ void xent_backward(const float* logits, const float* lse, const int* labels, const float* probs, const float* g_loss, float* gx, int rows, int classes) {
+    __shared__ float scratch[32];
+    for (int r = blockIdx.x; r < rows; r += gridDim.x) {
+        long long off = static_cast<long long>(r) * classes;
+        float g = g_loss[r], l = lse[r];
+        if (labels != nullptr) {
+            int y = labels[r];
+            for (int c = threadIdx.x; c < classes; c += blockDim.x) {
+                float p = expf(logits[off + c] - l);
+                gx[off + c] = c == y ? g * p - g : g * p;
+            }
+        } else {
+            const float* t = probs + off;
+            float mass = 0.0f;
+            for (int c = threadIdx.x; c < classes; c += blockDim.x) mass += t[c];
+            mass = block_reduce(R_SUM, mass, scratch);
+            for (int c = threadIdx.x; c < classes; c += blockDim.x) {
+                float p = expf(logits[off + c] - l);
+                gx[off + c] = g * (p * mass - t[c]);
+            }
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package rrcm.backend.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import rrcm.backend.DType;
+import rrcm.backend.Storage;
+import rrcm.backend.cpu.CpuBackend;
+import rrcm.device.Device;
+import rrcm.testing.Data;
+
+/**
+ * Random fills, AdamW and axpby on the device against the CPU backend: every result bit for bit, since
+ * both sides round the same operations the same way (Philox words, Box-Muller polynomials, un-fused
+ * products). Sizes cover the float4 bulk and every tail length; counters cover the carry into the high
+ * counter word. Subclasses choose the device.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class CudaRandomUpdatesContract {
+    private CpuBackend cpu;
+    private Device device;
+    private CudaOps ops;
+    private CudaRandomUpdates family;
+    private final List<CudaStorage> made = new ArrayList<>();
+
+    abstract Device openDevice();
+
+    /** Larger sizes, for a real GPU (too slow for the emulator). */
+    abstract boolean large();
+
+    @BeforeAll
+    void setUp() {
+        cpu = new CpuBackend(2);
+        device = openDevice();
+        ops = new CudaOps(device);
+        family = new CudaRandomUpdates(ops);
+    }
+
+    @AfterAll
+    void tearDown() {
+        for (CudaStorage s : made) if (!s.released()) ops.release(s);
+        ops.close();
+        device.close();
+        cpu.close();
+    }
+
+    private int[] sizes() {
+        return large() ? new int[] {1, 3, 5, 1023, 4096, 1 << 20, (1 << 20) + 3} : new int[] {1, 2, 3, 4, 5, 7, 64, 1023};
+    }
+
+    private CudaStorage dev(float[] x) {
+        CudaStorage s = ops.upload(x);
+        made.add(s);
+        return s;
+    }
+
+    private CudaStorage devEmpty(int n) {
+        CudaStorage s = ops.allocate(DType.F32, n);
+        made.add(s);
+        return s;
+    }
+
+    private float[] host(CudaStorage s) {
+        float[] x = new float[s.numel()];
+        ops.download(s, x);
+        return x;
+    }
+
+    private float[] host(Storage s) {
+        float[] x = new float[s.numel()];
+        cpu.download(s, x);
+        return x;
+    }
+
+    private static void assertSameBits(float[] expected, float[] actual, String what) {
+        assertEquals(expected.length, actual.length, what + ": length");
+        for (int i = 0; i < expected.length; i++) {
+            if (Float.floatToRawIntBits(expected[i]) != Float.floatToRawIntBits(actual[i])) {
+                throw new AssertionError(what + ": element " + i + " is " + actual[i] + " on the device, " + expected[i]
+                        + " on the CPU (the backends must agree bit for bit)");
+            }
+        }
+    }
+
+    // seeds and streams with both words in use; counters just below 2^32 (the block counter carries into
+    // its high word inside the tensor) and near 2^63
+    private static final long[][] KEYS = {
+        {0L, 0L, 0L},
+        {20251125L, 7L, 3L},
+        {0x9E3779B97F4A7C15L, 0x0000000300000005L, 0xFFFF_FFFEL},
+        {-1L, -2L, Long.MAX_VALUE - 1},
+    };
+
+    @Test
+    void normalsAreTheCpuBackendsBitForBit() {
+        for (long[] k : KEYS) {
+            for (int n : sizes()) {
+                Storage c = cpu.allocate(DType.F32, n);
+                cpu.randomNormal(c, k[0], k[1], k[2], 0.25f, 1.5f);
+                CudaStorage d = devEmpty(n);
+                family.randomNormal(d, k[0], k[1], k[2], 0.25f, 1.5f);
+                assertSameBits(host(c), host(d), "normal n=" + n + " key " + k[0] + "/" + k[1] + "/" + k[2]);
+                cpu.release(c);
+            }
+        }
+    }
+
+    @Test
+    void uniformsAreTheCpuBackendsBitForBit() {
+        for (long[] k : KEYS) {
+            for (int n : sizes()) {
+                Storage c = cpu.allocate(DType.F32, n);
+                cpu.randomUniform(c, k[0], k[1], k[2], -0.3f, 2.7f);
+                CudaStorage d = devEmpty(n);
+                family.randomUniform(d, k[0], k[1], k[2], -0.3f, 2.7f);
+                assertSameBits(host(c), host(d), "uniform n=" + n);
+                cpu.release(c);
+            }
+        }
+    }
+
+    @Test
+    void aTensorDrawnInPiecesIsTheTensorDrawnWhole() {
+        int n = 40;
+        CudaStorage whole = devEmpty(n), first = devEmpty(16), rest = devEmpty(n - 16);
+        family.randomNormal(whole, 5, 6, 100, 0f, 1f);
+        family.randomNormal(first, 5, 6, 100, 0f, 1f);
+        family.randomNormal(rest, 5, 6, 104, 0f, 1f); // 16 elements = 4 blocks further
+        float[] w = host(whole), a = host(first), b = host(rest);
+        float[] joined = new float[n];
+        System.arraycopy(a, 0, joined, 0, 16);
+        System.arraycopy(b, 0, joined, 16, n - 16);
+        assertArrayEquals(w, joined);
+        CudaStorage other = devEmpty(n);
+        family.randomNormal(other, 5, 7, 100, 0f, 1f);
+        assertNotEquals(w[0], host(other)[0], "another stream gives other numbers");
+    }
+
+    @Test
+    void adamwIsTheCpuBackendsBitForBit() {
+        float lr = 3e-4f, b1 = 0.9f, b2 = 0.999f, eps = 1e-8f, wd = 0.05f;
+        for (int n : sizes()) {
+            float[] p = Data.normal(1, n), g = Data.normal(2, n), m = Data.normal(3, n), v = Data.uniform(4, n, 0f, 2f);
+            g[0] = 0f; // a zero gradient on a zero-ish moment is where an fma would show first
+            Storage cp = cpu.upload(p), cg = cpu.upload(g), cm = cpu.upload(m), cv = cpu.upload(v);
+            CudaStorage dp = dev(p), dg = dev(g), dm = dev(m), dv = dev(v);
+            for (int t = 1; t <= 3; t++) {
+                float bias1 = (float) (1 - Math.pow(b1, t)), bias2 = (float) (1 - Math.pow(b2, t));
+                cpu.adamw(cp, cg, cm, cv, lr, b1, b2, eps, wd, bias1, bias2);
+                family.adamw(dp, dg, dm, dv, lr, b1, b2, eps, wd, bias1, bias2);
+            }
+            assertSameBits(host(cp), host(dp), "adamw p, n=" + n);
+            assertSameBits(host(cm), host(dm), "adamw m, n=" + n);
+            assertSameBits(host(cv), host(dv), "adamw v, n=" + n);
+            for (Storage s : List.of(cp, cg, cm, cv)) cpu.release(s);
+        }
+    }
+
+    @Test
+    void axpbyIsTheCpuBackendsBitForBitAndMayAliasItsInput() {
+        for (int n : sizes()) {
+            float[] y = Data.normal(5, n), x = Data.normal(6, n);
+            Storage cy = cpu.upload(y), cx = cpu.upload(x);
+            CudaStorage dy = dev(y), dx = dev(x);
+            cpu.axpby(cy, cx, 0.999f, 0.001f);
+            family.axpby(dy, dx, 0.999f, 0.001f);
+            assertSameBits(host(cy), host(dy), "axpby n=" + n);
+            cpu.axpby(cy, cy, 0.5f, 0.25f);
+            family.axpby(dy, dy, 0.5f, 0.25f);
+            assertSameBits(host(cy), host(dy), "axpby in place n=" + n);
+            cpu.release(cy);
+            cpu.release(cx);
+        }
+    }
+
+    @Test
+    void mismatchedSizesAndDtypesFailWithAMessage() {
+        CudaStorage a = devEmpty(8), b = devEmpty(7);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> family.axpby(a, b, 1f, 1f));
+        assertEquals("axpby: 7 elements where 8 are needed", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> family.adamw(a, a, b, a, 1f, 0.9f, 0.99f, 1e-8f, 0f, 1f, 1f));
+        assertEquals("adamw (first moment): 7 elements where 8 are needed", e.getMessage());
+        CudaStorage ints = ops.allocate(DType.I32, 4);
+        made.add(ints);
+        assertThrows(IllegalArgumentException.class, () -> family.randomNormal(ints, 1, 2, 3, 0f, 1f));
+    }
+}
