@@ -646,7 +646,8 @@ int emu_launch(const char* name, const uint32_t* grid, const uint32_t* block, ui
     faults.clear();
     const KernelInfo* k = find_kernel(name);
     if (k == nullptr) {
-        fail(std::string("emulator: no kernel named '") + name + "' in this library (is it declared extern \"C\" __global__ in kernels/*.cu?)");
+        fail(std::string("emulator: no kernel named '") + name + "' in this library (is it declared extern \"C\" __global__ in kernels/*.cu? "
+             "or is the library older than the kernels? tools/build-emulator rebuilds it)");
         return 1;
     }
     launch.kernel = k;
