@@ -6,15 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import rrcm.backend.AttentionShape;
 import rrcm.backend.DType;
 import rrcm.backend.Storage;
-import rrcm.backend.cpu.CpuBackend;
-import rrcm.device.Device;
 import rrcm.testing.Close;
 import rrcm.testing.Data;
 
@@ -24,59 +19,15 @@ import rrcm.testing.Data;
  * dimensions below, at and between the lane multiples (1, 5, 32, 33, 64, 128). Both sides are fp32 with
  * sums in other orders (lanes and tiles against vector blocks), and CUDA's expf against the CPU's own exp.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class CudaFusedAttentionContract {
+abstract class CudaFusedAttentionContract extends CudaFamilyContract {
     static final Close FORWARD = new Close(2e-5, 2e-6, "fp32 dot products and online softmax in another order; expf against the CPU's exp");
     static final Close BACKWARD = new Close(1e-4, 1e-5, "sums over all keys or queries of products of recomputed probabilities, in another order");
 
-    private CpuBackend cpu;
-    private Device device;
-    private CudaOps ops;
     private CudaFusedAttention attention;
-    private final List<CudaStorage> made = new ArrayList<>();
 
-    abstract Device openDevice();
-
-    abstract boolean large();
-
-    @BeforeAll
-    void setUp() {
-        cpu = new CpuBackend(2);
-        device = openDevice();
-        ops = new CudaOps(device);
+    @Override
+    void open(CudaOps ops) {
         attention = new CudaFusedAttention(ops);
-    }
-
-    @AfterAll
-    void tearDown() {
-        for (CudaStorage s : made) if (!s.released()) ops.release(s);
-        ops.close();
-        device.close();
-        cpu.close();
-    }
-
-    private CudaStorage dev(float[] x) {
-        CudaStorage s = ops.upload(x);
-        made.add(s);
-        return s;
-    }
-
-    private CudaStorage devEmpty(int n) {
-        CudaStorage s = ops.allocate(DType.F32, n);
-        made.add(s);
-        return s;
-    }
-
-    private float[] host(CudaStorage s) {
-        float[] x = new float[s.numel()];
-        ops.download(s, x);
-        return x;
-    }
-
-    private float[] host(Storage s) {
-        float[] x = new float[s.numel()];
-        cpu.download(s, x);
-        return x;
     }
 
     /** heads, tq, tk, dh. */

@@ -6,14 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import rrcm.backend.DType;
 import rrcm.backend.Storage;
-import rrcm.backend.cpu.CpuBackend;
-import rrcm.device.Device;
 import rrcm.testing.Close;
 import rrcm.testing.Data;
 
@@ -23,73 +18,17 @@ import rrcm.testing.Data;
  * the few ulp that separate CUDA's expf and logf from the CPU backend's own. Bad indices and labels fail
  * with the CPU backend's messages and leave the output untouched. Subclasses choose the device.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class CudaIndexLossesContract {
+abstract class CudaIndexLossesContract extends CudaFamilyContract {
     static final Close TRANSCENDENTAL = new Close(2e-5, 1e-6,
             "CUDA's expf/logf against the CPU backend's own exp and Math.log: a few ulp per element, sums in other orders");
 
-    private CpuBackend cpu;
-    private Device device;
-    private CudaOps ops;
     private CudaIndexing indexing;
     private CudaCrossEntropy xent;
-    private final List<CudaStorage> made = new ArrayList<>();
 
-    abstract Device openDevice();
-
-    abstract boolean large();
-
-    @BeforeAll
-    void setUp() {
-        cpu = new CpuBackend(2);
-        device = openDevice();
-        ops = new CudaOps(device);
+    @Override
+    void open(CudaOps ops) {
         indexing = new CudaIndexing(ops);
         xent = new CudaCrossEntropy(ops);
-    }
-
-    @AfterAll
-    void tearDown() {
-        for (CudaStorage s : made) if (!s.released()) ops.release(s);
-        ops.close();
-        device.close();
-        cpu.close();
-    }
-
-    private CudaStorage dev(float[] x) {
-        CudaStorage s = ops.upload(x);
-        made.add(s);
-        return s;
-    }
-
-    private CudaStorage dev(int[] x) {
-        CudaStorage s = ops.upload(x);
-        made.add(s);
-        return s;
-    }
-
-    private CudaStorage devEmpty(DType t, int n) {
-        CudaStorage s = ops.allocate(t, n);
-        made.add(s);
-        return s;
-    }
-
-    private float[] host(CudaStorage s) {
-        float[] x = new float[s.numel()];
-        ops.download(s, x);
-        return x;
-    }
-
-    private int[] hostInts(CudaStorage s) {
-        int[] x = new int[s.numel()];
-        ops.download(s, x);
-        return x;
-    }
-
-    private float[] host(Storage s) {
-        float[] x = new float[s.numel()];
-        cpu.download(s, x);
-        return x;
     }
 
     /** (outer, axis, inner) shapes: size-1 axes, inner 1 (rows), and sizes off every power of two. */

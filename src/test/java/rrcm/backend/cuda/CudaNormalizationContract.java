@@ -7,14 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import rrcm.backend.DType;
 import rrcm.backend.Storage;
-import rrcm.backend.cpu.CpuBackend;
-import rrcm.device.Device;
 import rrcm.testing.Close;
 import rrcm.testing.Data;
 
@@ -26,59 +21,15 @@ import rrcm.testing.Data;
  * the tolerance of sums in other orders and of CUDA's expf against the CPU's own exp. Subclasses choose
  * the device.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class CudaNormalizationContract {
+abstract class CudaNormalizationContract extends CudaFamilyContract {
     static final Close ROWS = new Close(3e-5, 2e-6, "sums over a row in another order (block trees against lanes), CUDA's expf/logf against the CPU's own exp");
     static final Close PARAM_GRADS = new Close(1e-4, 1e-5, "column sums over the rows in another order");
 
-    private CpuBackend cpu;
-    private Device device;
-    private CudaOps ops;
     private CudaNormalization norm;
-    private final List<CudaStorage> made = new ArrayList<>();
 
-    abstract Device openDevice();
-
-    abstract boolean large();
-
-    @BeforeAll
-    void setUp() {
-        cpu = new CpuBackend(2);
-        device = openDevice();
-        ops = new CudaOps(device);
+    @Override
+    void open(CudaOps ops) {
         norm = new CudaNormalization(ops);
-    }
-
-    @AfterAll
-    void tearDown() {
-        for (CudaStorage s : made) if (!s.released()) ops.release(s);
-        ops.close();
-        device.close();
-        cpu.close();
-    }
-
-    private CudaStorage dev(float[] x) {
-        CudaStorage s = ops.upload(x);
-        made.add(s);
-        return s;
-    }
-
-    private CudaStorage devEmpty(int n) {
-        CudaStorage s = ops.allocate(DType.F32, n);
-        made.add(s);
-        return s;
-    }
-
-    private float[] host(CudaStorage s) {
-        float[] x = new float[s.numel()];
-        ops.download(s, x);
-        return x;
-    }
-
-    private float[] host(Storage s) {
-        float[] x = new float[s.numel()];
-        cpu.download(s, x);
-        return x;
     }
 
     private Storage cpuEmpty(int n) {

@@ -7,14 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import rrcm.backend.DType;
 import rrcm.backend.Storage;
-import rrcm.backend.cpu.CpuBackend;
-import rrcm.device.Device;
 import rrcm.testing.Data;
 
 /**
@@ -23,61 +18,16 @@ import rrcm.testing.Data;
  * products). Sizes cover the float4 bulk and every tail length; counters cover the carry into the high
  * counter word. Subclasses choose the device.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class CudaRandomUpdatesContract {
-    private CpuBackend cpu;
-    private Device device;
-    private CudaOps ops;
+abstract class CudaRandomUpdatesContract extends CudaFamilyContract {
     private CudaRandomUpdates family;
-    private final List<CudaStorage> made = new ArrayList<>();
 
-    abstract Device openDevice();
-
-    /** Larger sizes, for a real GPU (too slow for the emulator). */
-    abstract boolean large();
-
-    @BeforeAll
-    void setUp() {
-        cpu = new CpuBackend(2);
-        device = openDevice();
-        ops = new CudaOps(device);
+    @Override
+    void open(CudaOps ops) {
         family = new CudaRandomUpdates(ops);
-    }
-
-    @AfterAll
-    void tearDown() {
-        for (CudaStorage s : made) if (!s.released()) ops.release(s);
-        ops.close();
-        device.close();
-        cpu.close();
     }
 
     private int[] sizes() {
         return large() ? new int[] {1, 3, 5, 1023, 4096, 1 << 20, (1 << 20) + 3} : new int[] {1, 2, 3, 4, 5, 7, 64, 1023};
-    }
-
-    private CudaStorage dev(float[] x) {
-        CudaStorage s = ops.upload(x);
-        made.add(s);
-        return s;
-    }
-
-    private CudaStorage devEmpty(int n) {
-        CudaStorage s = ops.allocate(DType.F32, n);
-        made.add(s);
-        return s;
-    }
-
-    private float[] host(CudaStorage s) {
-        float[] x = new float[s.numel()];
-        ops.download(s, x);
-        return x;
-    }
-
-    private float[] host(Storage s) {
-        float[] x = new float[s.numel()];
-        cpu.download(s, x);
-        return x;
     }
 
     private static void assertSameBits(float[] expected, float[] actual, String what) {
@@ -188,8 +138,7 @@ abstract class CudaRandomUpdatesContract {
         assertEquals("axpby: 7 elements where 8 are needed", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> family.adamw(a, a, b, a, 1f, 0.9f, 0.99f, 1e-8f, 0f, 1f, 1f));
         assertEquals("adamw (first moment): 7 elements where 8 are needed", e.getMessage());
-        CudaStorage ints = ops.allocate(DType.I32, 4);
-        made.add(ints);
+        CudaStorage ints = devEmpty(DType.I32, 4);
         assertThrows(IllegalArgumentException.class, () -> family.randomNormal(ints, 1, 2, 3, 0f, 1f));
     }
 }
