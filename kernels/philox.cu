@@ -9,6 +9,11 @@
 //   philox_uniform(out, n, seed, stream, counter, low, width)
 //       element i = fmaf(u, width, low), u = (word >> 8) / 2^24 in [0, 1); width = high - low, rounded
 //       on the host as the CPU backend rounds it
+//   philox_noisy_copies(base, out, pixels, stride, n, seed, stream, counter, std)
+//       out (n, pixels): out[i, p] = fmaf(z, std, 0) + base[p], z the normal of element i * stride + p
+//       (stride a multiple of 4: copy i starts at block counter + i * stride / 4); the noise injection
+//       of randomized smoothing in one pass, the same bits as philox_normal of (n, stride) narrowed to
+//       pixels and added to base
 // Each thread makes whole blocks: four outputs, one float4 store when the block is complete and out is
 // 16-byte aligned, else element by element up to n.
 //
@@ -127,5 +132,23 @@ extern "C" __global__ void philox_uniform(float* out, long long n, unsigned long
         float u2 = __fmul_rn(static_cast<float>(w.w2 >> 8), two_pow_m24), u3 = __fmul_rn(static_cast<float>(w.w3 >> 8), two_pow_m24);
         store_block(out, blk * 4, n, fmaf(u0, width, low), fmaf(u1, width, low), fmaf(u2, width, low), fmaf(u3, width, low),
                     vec);
+    }
+}
+
+extern "C" __global__ void philox_noisy_copies(const float* base, float* out, int pixels, int stride, int n, unsigned long long seed, unsigned long long stream, unsigned long long counter, float std) {
+    int per_copy = (pixels + 3) / 4; // blocks that reach a pixel; the rest of the stride is skipped
+    long long blocks = static_cast<long long>(n) * per_copy;
+    for (long long t = blockIdx.x * static_cast<long long>(blockDim.x) + threadIdx.x; t < blocks;
+         t += static_cast<long long>(gridDim.x) * blockDim.x) {
+        long long i = t / per_copy;
+        int b = static_cast<int>(t - i * per_copy);
+        PhiloxWords w = philox_block(seed, stream, counter + static_cast<unsigned long long>(i * (stride / 4) + b));
+        float2 z01 = box_muller(w.w0, w.w1), z23 = box_muller(w.w2, w.w3);
+        float z[4] = {z01.x, z01.y, z23.x, z23.y};
+        float* row = out + i * pixels;
+        for (int l = 0; l < 4; l++) {
+            int p = 4 * b + l;
+            if (p < pixels) row[p] = __fadd_rn(fmaf(z[l], std, 0.0f), base[p]);
+        }
     }
 }

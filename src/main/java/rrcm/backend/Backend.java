@@ -63,6 +63,15 @@ public interface Backend {
     /** Element i gets {@code low + (high - low) * u}, u uniform in [0, 1) from lane i % 4 of block counter + i / 4. */
     void randomUniform(Storage out, long seed, long stream, long counter, float low, float high);
 
+    /**
+     * n noisy copies of {@code base} (pixels values) in one pass, the noise injection of randomized
+     * smoothing: out (n, pixels) with {@code out[i, p] = fma(z, std, 0) + base[p]}, z the standard
+     * normal of element {@code i * stride + p} drawn at {@code counter} (stride a multiple of 4, at least
+     * pixels, so that every copy starts on a Philox block of its own). The same bits as
+     * {@link #randomNormal} of (n, stride) with mean 0, narrowed to pixels, plus base.
+     */
+    void noisyCopies(Storage base, int pixels, int stride, int n, long seed, long stream, long counter, float std, Storage out);
+
     // ---- elementwise ---------------------------------------------------------------------------
 
     /** out = f(x); out may alias x. */

@@ -110,9 +110,8 @@ public final class SmoothedClassifier {
     /** (classes,) votes of draws [start, start + b). */
     private Tensor votesOf(Tensor x, int image, Phase phase, long start, int b) {
         Generator g = new Generator(seed, stream(image, phase), start * (padded / 4));
-        Tensor noise = g.normal(backend, 0f, (float) (2 * sigma * cIn), b, padded); // c_in · 2σ ε
-        if (padded != pixels) noise = noise.narrow(1, 0, pixels);
-        Tensor input = noise.reshape(b, channels, size, size).add(x);
+        // c_in (2x - 1) + c_in 2σ ε for b copies, in one pass; draw k starts on its own Philox block
+        Tensor input = g.noisyCopies(x.reshape(channels, size, size), b, (float) (2 * sigma * cIn));
         Tensor predicted = model.forward(input, time).argmax(1).toFloat().reshape(b, 1); // (B, 1)
         return predicted.eq(classIds).sum(0, false); // one-hot (B, classes) summed over the batch
     }

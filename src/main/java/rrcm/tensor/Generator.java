@@ -53,6 +53,24 @@ public final class Generator {
         return t;
     }
 
+    /**
+     * n noisy copies of base, (n, ...base's shape): copy i is {@code base + std * z_i}, with z_i drawn
+     * from the blocks after those of the copies before it (each copy starts on a block of its own, so its
+     * noise does not depend on how copies are batched). The generator advances past all n copies. No
+     * gradient flows back to base: this is the noise injection of certification, under noGrad.
+     */
+    public Tensor noisyCopies(Tensor base, int n, float std) {
+        int pixels = base.numel(), stride = (pixels + 3) / 4 * 4;
+        int[] shape = new int[base.rank() + 1];
+        shape[0] = n;
+        System.arraycopy(base.shape(), 0, shape, 1, base.rank());
+        Tensor t = Tensor.empty(base.backend(), DType.F32, Shape.checked("noisy_copies", shape));
+        long start = counter;
+        counter += (long) n * (stride / 4);
+        base.backend().noisyCopies(base.storage(), pixels, stride, n, seed, stream, start, std, t.storage());
+        return t;
+    }
+
     public Tensor uniform(Backend backend, float low, float high, int... shape) {
         Tensor t = Tensor.empty(backend, DType.F32, Shape.checked("uniform", shape));
         backend.randomUniform(t.storage(), seed, stream, advance(t.numel()), low, high);

@@ -32,6 +32,34 @@ class PhiloxTest {
         assertArrayEquals(block(0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344, 0xa4093822, 0x299f31d0), viaLongs);
     }
 
+    /**
+     * The one-pass noise injection is randomNormal of (n, stride) with mean 0, narrowed to the pixels and
+     * added to the base, to the bit: certification results do not depend on which of the two runs.
+     */
+    @Test
+    void noisyCopiesAreNormalsNarrowedAndAddedToTheBase() {
+        try (CpuBackend be = new CpuBackend(2)) {
+            for (int pixels : new int[] {1, 7, 8, 13}) {
+                int stride = (pixels + 3) / 4 * 4, n = 5;
+                float[] base = new float[pixels];
+                for (int p = 0; p < pixels; p++) base[p] = 0.37f * p - 1.1f;
+                Storage noise = be.allocate(DType.F32, n * stride);
+                be.randomNormal(noise, 42, 9, 1000, 0f, 0.7f);
+                float[] z = new float[n * stride];
+                be.download(noise, z);
+                float[] want = new float[n * pixels];
+                for (int i = 0; i < n; i++) {
+                    for (int p = 0; p < pixels; p++) want[i * pixels + p] = z[i * stride + p] + base[p];
+                }
+                Storage out = be.allocate(DType.F32, n * pixels);
+                be.noisyCopies(be.upload(base), pixels, stride, n, 42, 9, 1000, 0.7f, out);
+                float[] got = new float[n * pixels];
+                be.download(out, got);
+                assertArrayEquals(want, got, "pixels " + pixels);
+            }
+        }
+    }
+
     @Test
     void ownLogarithmIsAccurateOnTheUnitInterval() {
         double worst = 0;

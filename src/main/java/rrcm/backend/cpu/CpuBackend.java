@@ -204,6 +204,12 @@ public final class CpuBackend implements Backend, AutoCloseable {
     }
 
     @Override
+    public void noisyCopies(Storage base, int pixels, int stride, int n, long seed, long stream, long counter, float std,
+                            Storage out) {
+        CpuRandom.noisyCopies(par, f(base), pixels, stride, n, seed, stream, counter, std, f(out));
+    }
+
+    @Override
     public void randomUniform(Storage out, long seed, long stream, long counter, float low, float high) {
         CpuRandom.uniform(par, f(out), seed, stream, counter, low, high);
     }

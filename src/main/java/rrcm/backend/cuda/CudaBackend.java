@@ -142,6 +142,13 @@ public final class CudaBackend implements Backend, AutoCloseable {
         randomUpdates.randomUniform(cuda(out, "randomUniform"), seed, stream, counter, low, high);
     }
 
+    @Override
+    public synchronized void noisyCopies(Storage base, int pixels, int stride, int n, long seed, long stream, long counter,
+                                         float std, Storage out) {
+        randomUpdates.noisyCopies(cuda(base, "noisyCopies"), pixels, stride, n, seed, stream, counter, std,
+                cuda(out, "noisyCopies"));
+    }
+
     // ---- elementwise, reductions, GEMM ---------------------------------------------------------
 
     @Override

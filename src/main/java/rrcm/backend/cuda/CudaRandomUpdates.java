@@ -1,5 +1,6 @@
 package rrcm.backend.cuda;
 
+import rrcm.backend.NoiseLayout;
 import rrcm.device.KernelArgs;
 
 /**
@@ -33,6 +34,16 @@ public final class CudaRandomUpdates {
         float width = high - low;
         ops.launch1d("philox_uniform", (n + 3L) / 4, KernelArgs.of().ptr(out.buffer()).i64(n).i64(seed).i64(stream)
                 .i64(counter).f32(low).f32(width));
+    }
+
+    /** n noisy copies of base in one pass (see Backend#noisyCopies). */
+    public void noisyCopies(CudaStorage base, int pixels, int stride, int n, long seed, long stream, long counter, float std,
+                            CudaStorage out) {
+        String op = "noisy_copies";
+        NoiseLayout.check(pixels, stride, n, ops.f32(base, op).numel(), ops.f32(out, op).numel());
+        if (n == 0) return;
+        ops.launch1d("philox_noisy_copies", (long) n * ((pixels + 3) / 4), KernelArgs.of().ptr(base.buffer()).ptr(out.buffer())
+                .i32(pixels).i32(stride).i32(n).i64(seed).i64(stream).i64(counter).f32(std));
     }
 
     /** One AdamW step in place on p, m and v (PyTorch's rule, see Backend#adamw). */

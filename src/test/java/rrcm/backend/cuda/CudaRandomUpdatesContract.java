@@ -78,6 +78,21 @@ abstract class CudaRandomUpdatesContract extends CudaFamilyContract {
     }
 
     @Test
+    void noisyCopiesAreTheCpuBackendsBitForBit() {
+        for (int pixels : large() ? new int[] {1, 7, 784, 3072, 150528} : new int[] {1, 3, 8, 13, 784}) {
+            int stride = (pixels + 3) / 4 * 4, n = large() ? 500 : 3;
+            float[] base = Data.uniform(pixels, pixels, -1.4f, 1.4f);
+            Storage cb = cpu.upload(base), co = cpu.allocate(DType.F32, n * pixels);
+            cpu.noisyCopies(cb, pixels, stride, n, 7, 0x1_0000_0003L, 0xFFFF_FFF0L, 0.71f, co);
+            CudaStorage dout = devEmpty(n * pixels);
+            family.noisyCopies(dev(base), pixels, stride, n, 7, 0x1_0000_0003L, 0xFFFF_FFF0L, 0.71f, dout);
+            assertSameBits(host(co), host(dout), "noisy copies of " + pixels + " pixels");
+            cpu.release(cb);
+            cpu.release(co);
+        }
+    }
+
+    @Test
     void aTensorDrawnInPiecesIsTheTensorDrawnWhole() {
         int n = 40;
         CudaStorage whole = devEmpty(n), first = devEmpty(16), rest = devEmpty(n - 16);

@@ -1,0 +1,20 @@
+package rrcm.backend;
+
+/** The argument checks of {@link Backend#noisyCopies}, shared by the backends. */
+public final class NoiseLayout {
+    private NoiseLayout() {}
+
+    public static void check(int pixels, int stride, int n, long baseNumel, long outNumel) {
+        if (pixels < 1 || n < 0 || stride < pixels || stride % 4 != 0) {
+            throw new IllegalArgumentException("noisy_copies: need pixels >= 1, n >= 0 and a stride that is a multiple of 4 "
+                    + "and at least pixels; got pixels " + pixels + ", stride " + stride + ", n " + n);
+        }
+        if (baseNumel != pixels) {
+            throw new IllegalArgumentException("noisy_copies: base has " + baseNumel + " values where " + pixels + " are needed");
+        }
+        if (outNumel != (long) n * pixels) {
+            throw new IllegalArgumentException("noisy_copies: out has " + outNumel + " values where " + (long) n * pixels
+                    + " are needed");
+        }
+    }
+}
