@@ -149,6 +149,20 @@ public interface Backend {
     void crossEntropyBackward(Storage logits, Storage lse, Storage target, Storage gLoss, Storage gx,
                               int rows, int classes);
 
+    /**
+     * InfoNCE of queries q against keys k, both (rows, dim) and already L2-normalized, with the positives
+     * on the diagonal: lse[i] = log sum_j exp(q_i . k_j / tau) and loss[i] = lse[i] - q_i . k_i / tau,
+     * with invTau = 1 / tau. The (rows, rows) logits are never stored.
+     */
+    void infoNce(Storage q, Storage k, int rows, int dim, float invTau, Storage lse, Storage loss);
+
+    /**
+     * Gradients of sum_i gLoss[i] loss[i] with respect to q and k (overwritten): with P the softmax of the
+     * logits, dS = gLoss (P - I) / tau, gq = dS k and gk = dS^T q. gk may be null (a stop-gradient key).
+     */
+    void infoNceBackward(Storage q, Storage k, Storage lse, Storage gLoss, int rows, int dim, float invTau, Storage gq,
+                         Storage gk);
+
     // ---- optimizer updates (in place) -------------------------------------------------------------
 
     /**

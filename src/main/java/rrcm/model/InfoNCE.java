@@ -16,10 +16,7 @@ public final class InfoNCE {
             throw new IllegalArgumentException("InfoNCE: queries and keys must both be (B, C), got "
                     + java.util.Arrays.toString(q.shape()) + " and " + java.util.Arrays.toString(k.shape()));
         }
-        int b = q.size(0);
-        Tensor logits = q.l2Normalize(1, 1e-12f).matmul(k.l2Normalize(1, 1e-12f), false, true).div(tau);
-        int[] diagonal = new int[b];
-        for (int i = 0; i < b; i++) diagonal[i] = i;
-        return Losses.crossEntropy(logits, Tensor.ofInts(q.backend(), diagonal, b));
+        // the logits q k^T / tau, their log-softmax and the diagonal's loss in one fused primitive
+        return Losses.infoNce(q.l2Normalize(1, 1e-12f), k.l2Normalize(1, 1e-12f), tau);
     }
 }

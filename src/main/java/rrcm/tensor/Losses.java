@@ -36,4 +36,33 @@ public final class Losses {
         }, logits, target);
         return perRow.mean();
     }
+
+    /**
+     * Mean InfoNCE of L2-normalized queries q against L2-normalized keys k, both (n, d), at temperature
+     * tau, the positives on the diagonal: mean_i [log sum_j exp(q_i . k_j / tau) - q_i . k_i / tau],
+     * fused (the (n, n) logits are never stored). The keys' gradient is computed only when they require one.
+     */
+    public static Tensor infoNce(Tensor q, Tensor k, float tau) {
+        Ops.floats("info_nce", q, k);
+        Ops.sameBackend("info_nce", q, k);
+        if (q.rank() != 2 || !Shape.same(q.shape(), k.shape())) {
+            throw new IllegalArgumentException("info_nce: queries and keys must both be (n, d), got " + Shape.str(q.shape())
+                    + " and " + Shape.str(k.shape()));
+        }
+        if (!(tau > 0)) throw new IllegalArgumentException("info_nce: the temperature must be positive, got " + tau);
+        int rows = q.size(0), dim = q.size(1);
+        float invTau = 1f / tau;
+        Backend be = q.backend();
+        Tensor loss = Tensor.empty(be, DType.F32, new int[] {rows});
+        Tensor lse = Tensor.empty(be, DType.F32, new int[] {rows});
+        be.infoNce(q.storage(), k.storage(), rows, dim, invTau, lse.storage(), loss.storage());
+        Tensor perRow = Autograd.record("info_nce", loss, g -> {
+            Tensor gq = Tensor.emptyLike(q);
+            Tensor gk = k.requiresGrad() ? Tensor.emptyLike(k) : null;
+            be.infoNceBackward(q.storage(), k.storage(), lse.storage(), g.storage(), rows, dim, invTau, gq.storage(),
+                    gk == null ? null : gk.storage());
+            return new Tensor[] {gq, gk};
+        }, q, k);
+        return perRow.mean();
+    }
 }

@@ -24,6 +24,31 @@ class LossesTest {
                 In.of(62, n, c), In.indices(labels, n));
     }
 
+    /** Fused InfoNCE (logits never stored) against libtorch's matmul, log_softmax, diagonal pick and mean. */
+    @ParameterizedTest
+    @CsvSource({"1, 1", "3, 5", "8, 16", "65, 33", "130, 40"})
+    void infoNce(int n, int d) {
+        float tau = 0.2f;
+        OpCheck.compare("info_nce", CE, new Close(5e-5, 5e-6, "gradients through the recomputed softmax, summed in blocks"),
+                t -> Losses.infoNce(t.get(0), t.get(1), tau),
+                a -> a.get(0).matMul(a.get(1).transpose()).mul(1f / tau).logSoftmax(-1)
+                        .gather(a.get(0).getManager().arange(n).toType(ai.djl.ndarray.types.DataType.INT64, false).reshape(n, 1), 1)
+                        .mean().neg(),
+                In.of(71, n, d), In.of(72, n, d));
+    }
+
+    @Test
+    void infoNceAgainstAStopGradientKeyGivesTheQueriesTheSameGradient() {
+        float tau = 0.2f;
+        float[] qv = Data.normal(73, 12 * 6), kv = Data.normal(74, 12 * 6);
+        Tensor q1 = Tensor.of(qv, 12, 6).requiresGrad(true), k1 = Tensor.of(kv, 12, 6).requiresGrad(true);
+        Losses.infoNce(q1, k1, tau).backward();
+        Tensor q2 = Tensor.of(qv, 12, 6).requiresGrad(true), k2 = Tensor.of(kv, 12, 6);
+        Losses.infoNce(q2, k2, tau).backward();
+        org.junit.jupiter.api.Assertions.assertArrayEquals(q1.grad().toFloatArray(), q2.grad().toFloatArray());
+        org.junit.jupiter.api.Assertions.assertNull(k2.grad());
+    }
+
     @ParameterizedTest
     @CsvSource({"1, 1", "8, 10", "64, 7", "5, 300"})
     void softTargets(int n, int c) {

@@ -324,6 +324,17 @@ public final class CpuBackend implements Backend, AutoCloseable {
                 f(gLoss), f(gx), rows, classes);
     }
 
+    @Override
+    public void infoNce(Storage q, Storage k, int rows, int dim, float invTau, Storage lse, Storage loss) {
+        CpuInfoNce.forward(par, f(q), f(k), rows, dim, invTau, f(lse), f(loss));
+    }
+
+    @Override
+    public void infoNceBackward(Storage q, Storage k, Storage lse, Storage gLoss, int rows, int dim, float invTau, Storage gq,
+                                Storage gk) {
+        CpuInfoNce.backward(par, f(q), f(k), f(lse), f(gLoss), rows, dim, invTau, f(gq), gk == null ? null : f(gk));
+    }
+
     // ---- optimizer updates -----------------------------------------------------------------------
 
     @Override

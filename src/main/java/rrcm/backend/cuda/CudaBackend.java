@@ -18,7 +18,7 @@ import rrcm.device.Device;
  * this package: {@link CudaOps} (storage, elementwise, reductions, GEMM, layout),
  * {@link CudaNormalization} (softmax, layer and batch normalization), {@link CudaFusedAttention},
  * {@link CudaRandomUpdates} (Philox randomness, AdamW, axpby), {@link CudaIndexing} (index ops, argmax)
- * and {@link CudaCrossEntropy}. Data stays on the device; the only ways back to the host are the
+ * {@link CudaCrossEntropy} and {@link CudaInfoNce}. Data stays on the device; the only ways back to the host are the
  * downloads the tensor layer asks for.
  *
  * <p>One thread drives a backend at a time (the training and certification loops do); the methods are
@@ -35,6 +35,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
     private final CudaRandomUpdates randomUpdates;
     private final CudaIndexing indexing;
     private final CudaCrossEntropy crossEntropy;
+    private final CudaInfoNce infoNce;
 
     /**
      * @param name "cuda" on a GPU, "emulator" on the host emulator
@@ -50,6 +51,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
         this.randomUpdates = new CudaRandomUpdates(ops);
         this.indexing = new CudaIndexing(ops);
         this.crossEntropy = new CudaCrossEntropy(ops);
+        this.infoNce = new CudaInfoNce(ops);
     }
 
     public Device device() {
@@ -269,6 +271,20 @@ public final class CudaBackend implements Backend, AutoCloseable {
         String op = "crossEntropyBackward";
         crossEntropy.crossEntropyBackward(cuda(logits, op), cuda(lse, op), cuda(target, op), cuda(gLoss, op), cuda(gx, op),
                 rows, classes);
+    }
+
+    @Override
+    public synchronized void infoNce(Storage q, Storage k, int rows, int dim, float invTau, Storage lse, Storage loss) {
+        String op = "infoNce";
+        infoNce.infoNce(cuda(q, op), cuda(k, op), rows, dim, invTau, cuda(lse, op), cuda(loss, op));
+    }
+
+    @Override
+    public synchronized void infoNceBackward(Storage q, Storage k, Storage lse, Storage gLoss, int rows, int dim, float invTau,
+                                             Storage gq, Storage gk) {
+        String op = "infoNceBackward";
+        infoNce.infoNceBackward(cuda(q, op), cuda(k, op), cuda(lse, op), cuda(gLoss, op), rows, dim, invTau, cuda(gq, op),
+                cuda(gk, op));
     }
 
     // ---- optimizer updates ---------------------------------------------------------------------

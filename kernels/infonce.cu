@@ -1,0 +1,156 @@
+// infonce.cu: fused InfoNCE of the CUDA backend (rrcm.backend.cuda.CudaInfoNce), positives on the
+// diagonal, queries q and keys k already L2-normalized, (rows, dim) each, dim <= 1024.
+//
+// The (rows, rows) logits S = q k^T / tau are never written: a warp owns one row (a query row in the
+// forward and for gq, a key row for gk), lane l holds elements l, l + 32, ... of its dim-vectors in
+// registers (up to 32 per lane), and a block of INFO_ROWS warps shares tiles of `tile` rows of the other
+// operand in shared memory (dynamic: tile * dim floats; the host sizes tile so that it fits 48 KB).
+//   infonce_forward(q, k, lse, loss, rows, dim, inv_tau, tile)
+//       grid ceil(rows / INFO_ROWS), block (32, INFO_ROWS): online log-sum-exp of row i of S, and
+//       loss[i] = lse[i] - S[i, i]
+//   infonce_backward_q(q, k, lse, g, gq, rows, dim, inv_tau, tile)
+//       gq_i = sum_j dS_ij k_j, dS_ij = g_i (exp(S_ij - lse_i) - [i == j]) / tau
+//   infonce_backward_k(q, k, lse, g, gk, rows, dim, inv_tau, tile)
+//       gk_j = sum_i dS_ij q_i; lse and g of the tile's query rows are staged beside it
+// Each output is one accumulation in a fixed order (ascending j or i): no atomics, the same bits on
+// every run. expf and logf are CUDA's (a few ulp from the CPU backend's own exp).
+#include "common.cuh"
+
+#define INFO_ROWS 8
+#define INFO_PER_LANE 32
+#define INFO_MAX_TILE 64
+
+__device__ __forceinline__ float info_warp_sum(float v) {
+#pragma unroll
+    for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
+    return v;
+}
+
+__device__ __forceinline__ void info_load(const float* row, int dim, float* reg) {
+#pragma unroll
+    for (int t = 0; t < INFO_PER_LANE; t++) {
+        int c = threadIdx.x + 32 * t;
+        reg[t] = c < dim ? row[c] : 0.0f;
+    }
+}
+
+__device__ __forceinline__ float info_dot(const float* reg, const float* row, int dim) {
+    float s = 0.0f;
+#pragma unroll
+    for (int t = 0; t < INFO_PER_LANE; t++) {
+        int c = threadIdx.x + 32 * t;
+        if (c < dim) s = fmaf(reg[t], row[c], s);
+    }
+    return info_warp_sum(s);
+}
+
+__device__ __forceinline__ void info_stage(const float* a, int r0, int n, int dim, float* tile) {
+    int tid = threadIdx.y * 32 + threadIdx.x, threads = 32 * blockDim.y;
+    const float* src = a + static_cast<long long>(r0) * dim;
+    for (int e = tid; e < n * dim; e += threads) tile[e] = src[e];
+}
+
+extern "C" __global__ void infonce_forward(const float* q, const float* k, float* lse, float* loss, int rows, int dim, float inv_tau, int tile) {
+    extern __shared__ float tk[];
+    int i = blockIdx.x * INFO_ROWS + threadIdx.y;
+    bool active = i < rows;
+    float qr[INFO_PER_LANE];
+    info_load(q + static_cast<long long>(active ? i : 0) * dim, dim, qr);
+    float m = -INFINITY, l = 0.0f, diag = 0.0f;
+    for (int j0 = 0; j0 < rows; j0 += tile) {
+        int n = min(tile, rows - j0);
+        __syncthreads();
+        info_stage(k, j0, n, dim, tk);
+        __syncthreads();
+        if (active) {
+            for (int j = 0; j < n; j++) {
+                float s = info_dot(qr, tk + j * dim, dim) * inv_tau;
+                if (j0 + j == i) diag = s;
+                float m_new = fmaxf(m, s);
+                l = fmaf(l, expf(m - m_new), expf(s - m_new));
+                m = m_new;
+            }
+        }
+    }
+    if (active && threadIdx.x == 0) {
+        float v = m + logf(l);
+        lse[i] = v;
+        loss[i] = v - diag;
+    }
+}
+
+extern "C" __global__ void infonce_backward_q(const float* q, const float* k, const float* lse, const float* g, float* gq, int rows, int dim, float inv_tau, int tile) {
+    extern __shared__ float tk[];
+    int i = blockIdx.x * INFO_ROWS + threadIdx.y;
+    bool active = i < rows;
+    float qr[INFO_PER_LANE], acc[INFO_PER_LANE];
+    info_load(q + static_cast<long long>(active ? i : 0) * dim, dim, qr);
+#pragma unroll
+    for (int t = 0; t < INFO_PER_LANE; t++) acc[t] = 0.0f;
+    float li = active ? lse[i] : 0.0f, gi = active ? g[i] * inv_tau : 0.0f;
+    for (int j0 = 0; j0 < rows; j0 += tile) {
+        int n = min(tile, rows - j0);
+        __syncthreads();
+        info_stage(k, j0, n, dim, tk);
+        __syncthreads();
+        if (active) {
+            for (int j = 0; j < n; j++) {
+                float p = expf(info_dot(qr, tk + j * dim, dim) * inv_tau - li);
+                float ds = j0 + j == i ? gi * p - gi : gi * p;
+#pragma unroll
+                for (int t = 0; t < INFO_PER_LANE; t++) {
+                    int c = threadIdx.x + 32 * t;
+                    if (c < dim) acc[t] = fmaf(ds, tk[j * dim + c], acc[t]);
+                }
+            }
+        }
+    }
+    if (active) {
+#pragma unroll
+        for (int t = 0; t < INFO_PER_LANE; t++) {
+            int c = threadIdx.x + 32 * t;
+            if (c < dim) gq[static_cast<long long>(i) * dim + c] = acc[t];
+        }
+    }
+}
+
+extern "C" __global__ void infonce_backward_k(const float* q, const float* k, const float* lse, const float* g, float* gk, int rows, int dim, float inv_tau, int tile) {
+    extern __shared__ float tq[];
+    __shared__ float slse[INFO_MAX_TILE], sg[INFO_MAX_TILE];
+    int j = blockIdx.x * INFO_ROWS + threadIdx.y;
+    bool active = j < rows;
+    float kr[INFO_PER_LANE], acc[INFO_PER_LANE];
+    info_load(k + static_cast<long long>(active ? j : 0) * dim, dim, kr);
+#pragma unroll
+    for (int t = 0; t < INFO_PER_LANE; t++) acc[t] = 0.0f;
+    for (int i0 = 0; i0 < rows; i0 += tile) {
+        int n = min(tile, rows - i0);
+        __syncthreads();
+        info_stage(q, i0, n, dim, tq);
+        int tid = threadIdx.y * 32 + threadIdx.x;
+        if (tid < n) {
+            slse[tid] = lse[i0 + tid];
+            sg[tid] = g[i0 + tid] * inv_tau;
+        }
+        __syncthreads();
+        if (active) {
+            for (int i = 0; i < n; i++) {
+                float p = expf(info_dot(kr, tq + i * dim, dim) * inv_tau - slse[i]);
+                float gi = sg[i];
+                float ds = i0 + i == j ? gi * p - gi : gi * p;
+#pragma unroll
+                for (int t = 0; t < INFO_PER_LANE; t++) {
+                    int c = threadIdx.x + 32 * t;
+                    if (c < dim) acc[t] = fmaf(ds, tq[i * dim + c], acc[t]);
+                }
+            }
+        }
+    }
+    if (active) {
+#pragma unroll
+        for (int t = 0; t < INFO_PER_LANE; t++) {
+            int c = threadIdx.x + 32 * t;
+            if (c < dim) gk[static_cast<long long>(j) * dim + c] = acc[t];
+        }
+    }
+}
