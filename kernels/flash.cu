@@ -25,46 +25,11 @@
 // Each output element is one accumulation in a fixed order (keys or queries ascending): no atomics, the
 // same bits on every run and every schedule.
 #include "common.cuh"
+#include "rows.cuh"
 
 #define ATT_ROWS 8
 #define ATT_TILE 32
 #define ATT_PER_LANE 4
-
-__device__ __forceinline__ float warp_sum(float v) {
-#pragma unroll
-    for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
-    return v;
-}
-
-// Loads row r (dh floats) of a matrix into this lane's registers; zeros beyond dh.
-__device__ __forceinline__ void load_row(const float* row, int dh, float* reg) {
-#pragma unroll
-    for (int t = 0; t < ATT_PER_LANE; t++) {
-        int c = threadIdx.x + 32 * t;
-        reg[t] = c < dh ? row[c] : 0.0f;
-    }
-}
-
-// Dot product of the lane-held vector with a shared-memory row, summed over the warp.
-__device__ __forceinline__ float dot_shared(const float* reg, const float* row, int dh) {
-    float s = 0.0f;
-#pragma unroll
-    for (int t = 0; t < ATT_PER_LANE; t++) {
-        int c = threadIdx.x + 32 * t;
-        if (c < dh) s = fmaf(reg[t], row[c], s);
-    }
-    return warp_sum(s);
-}
-
-// Stages rows [j0, j0 + n) of a and b (each (rows, dh)) into shared tiles sa, sb with all threads of the block.
-__device__ __forceinline__ void stage(const float* a, const float* b, long long base, int j0, int n, int dh, float* sa, float* sb) {
-    int tid = threadIdx.y * 32 + threadIdx.x, threads = 32 * blockDim.y;
-    for (int e = tid; e < n * dh; e += threads) {
-        long long at = base + static_cast<long long>(j0) * dh + e;
-        sa[e] = a[at];
-        sb[e] = b[at];
-    }
-}
 
 extern "C" __global__ void attention_forward(const float* q, const float* k, const float* v, float* o, float* lse, int heads, int tq, int tk, int dh, float scale) {
     extern __shared__ float tiles[];
@@ -76,18 +41,19 @@ extern "C" __global__ void attention_forward(const float* q, const float* k, con
     long long qbase = (static_cast<long long>(h) * tq + (active ? i : 0)) * dh;
     long long kbase = static_cast<long long>(h) * tk * dh;
     float qr[ATT_PER_LANE], acc[ATT_PER_LANE];
-    load_row(q + qbase, dh, qr);
+    lanes_load<ATT_PER_LANE>(q + qbase, dh, qr);
 #pragma unroll
     for (int t = 0; t < ATT_PER_LANE; t++) acc[t] = 0.0f;
     float m = -INFINITY, l = 0.0f;
     for (int j0 = 0; j0 < tk; j0 += ATT_TILE) {
         int n = min(ATT_TILE, tk - j0);
         __syncthreads(); // the previous tile is no longer read
-        stage(k, v, kbase, j0, n, dh, sk, sv);
+        stage_rows(k, kbase, j0, n, dh, sk);
+        stage_rows(v, kbase, j0, n, dh, sv);
         __syncthreads();
         if (active) {
             for (int j = 0; j < n; j++) {
-                float s = dot_shared(qr, sk + j * dh, dh) * scale;
+                float s = lanes_dot<ATT_PER_LANE>(qr, sk + j * dh, dh) * scale;
                 float m_new = fmaxf(m, s);
                 float alpha = expf(m - m_new); // m = -inf at the first key: alpha = 0 and l, acc are 0
                 float p = expf(s - m_new);
@@ -133,25 +99,22 @@ extern "C" __global__ void attention_backward_dq(const float* q, const float* k,
     long long row = static_cast<long long>(h) * tq + (active ? i : 0);
     long long kbase = static_cast<long long>(h) * tk * dh;
     float qr[ATT_PER_LANE], gor[ATT_PER_LANE], acc[ATT_PER_LANE];
-    load_row(q + row * dh, dh, qr);
-    load_row(go + row * dh, dh, gor);
+    lanes_load<ATT_PER_LANE>(q + row * dh, dh, qr);
+    lanes_load<ATT_PER_LANE>(go + row * dh, dh, gor);
 #pragma unroll
     for (int t = 0; t < ATT_PER_LANE; t++) acc[t] = 0.0f;
     float li = lse[row], di = d[row];
     for (int j0 = 0; j0 < tk; j0 += ATT_TILE) {
         int n = min(ATT_TILE, tk - j0);
         __syncthreads();
-        stage(k, v, kbase, j0, n, dh, sk, sv);
+        stage_rows(k, kbase, j0, n, dh, sk);
+        stage_rows(v, kbase, j0, n, dh, sv);
         __syncthreads();
         if (active) {
             for (int j = 0; j < n; j++) {
-                float p = expf(dot_shared(qr, sk + j * dh, dh) * scale - li);
-                float ds = p * (dot_shared(gor, sv + j * dh, dh) - di);
-#pragma unroll
-                for (int t = 0; t < ATT_PER_LANE; t++) {
-                    int c = threadIdx.x + 32 * t;
-                    if (c < dh) acc[t] = fmaf(ds, sk[j * dh + c], acc[t]);
-                }
+                float p = expf(lanes_dot<ATT_PER_LANE>(qr, sk + j * dh, dh) * scale - li);
+                float ds = p * (lanes_dot<ATT_PER_LANE>(gor, sv + j * dh, dh) - di);
+                lanes_axpy<ATT_PER_LANE>(ds, sk + j * dh, dh, acc);
             }
         }
     }
@@ -175,8 +138,8 @@ extern "C" __global__ void attention_backward_dkv(const float* q, const float* k
     long long row = static_cast<long long>(h) * tk + (active ? j : 0);
     long long qbase = static_cast<long long>(h) * tq * dh;
     float kr[ATT_PER_LANE], vr[ATT_PER_LANE], dk[ATT_PER_LANE], dv[ATT_PER_LANE];
-    load_row(k + row * dh, dh, kr);
-    load_row(v + row * dh, dh, vr);
+    lanes_load<ATT_PER_LANE>(k + row * dh, dh, kr);
+    lanes_load<ATT_PER_LANE>(v + row * dh, dh, vr);
 #pragma unroll
     for (int t = 0; t < ATT_PER_LANE; t++) {
         dk[t] = 0.0f;
@@ -185,7 +148,8 @@ extern "C" __global__ void attention_backward_dkv(const float* q, const float* k
     for (int i0 = 0; i0 < tq; i0 += ATT_TILE) {
         int n = min(ATT_TILE, tq - i0);
         __syncthreads();
-        stage(q, go, qbase, i0, n, dh, sq, sgo);
+        stage_rows(q, qbase, i0, n, dh, sq);
+        stage_rows(go, qbase, i0, n, dh, sgo);
         int tid = threadIdx.y * 32 + threadIdx.x;
         if (tid < n) {
             slse[tid] = lse[static_cast<long long>(h) * tq + i0 + tid];
@@ -194,16 +158,10 @@ extern "C" __global__ void attention_backward_dkv(const float* q, const float* k
         __syncthreads();
         if (active) {
             for (int i = 0; i < n; i++) {
-                float p = expf(dot_shared(kr, sq + i * dh, dh) * scale - slse[i]);
-                float ds = p * (dot_shared(vr, sgo + i * dh, dh) - sd[i]);
-#pragma unroll
-                for (int t = 0; t < ATT_PER_LANE; t++) {
-                    int c = threadIdx.x + 32 * t;
-                    if (c < dh) {
-                        dv[t] = fmaf(p, sgo[i * dh + c], dv[t]);
-                        dk[t] = fmaf(ds, sq[i * dh + c], dk[t]);
-                    }
-                }
+                float p = expf(lanes_dot<ATT_PER_LANE>(kr, sq + i * dh, dh) * scale - slse[i]);
+                float ds = p * (lanes_dot<ATT_PER_LANE>(vr, sgo + i * dh, dh) - sd[i]);
+                lanes_axpy<ATT_PER_LANE>(p, sgo + i * dh, dh, dv);
+                lanes_axpy<ATT_PER_LANE>(ds, sq + i * dh, dh, dk);
             }
         }
     }

@@ -15,56 +15,27 @@
 // Each output is one accumulation in a fixed order (ascending j or i): no atomics, the same bits on
 // every run. expf and logf are CUDA's (a few ulp from the CPU backend's own exp).
 #include "common.cuh"
+#include "rows.cuh"
 
 #define INFO_ROWS 8
 #define INFO_PER_LANE 32
 #define INFO_MAX_TILE 64
-
-__device__ __forceinline__ float info_warp_sum(float v) {
-#pragma unroll
-    for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
-    return v;
-}
-
-__device__ __forceinline__ void info_load(const float* row, int dim, float* reg) {
-#pragma unroll
-    for (int t = 0; t < INFO_PER_LANE; t++) {
-        int c = threadIdx.x + 32 * t;
-        reg[t] = c < dim ? row[c] : 0.0f;
-    }
-}
-
-__device__ __forceinline__ float info_dot(const float* reg, const float* row, int dim) {
-    float s = 0.0f;
-#pragma unroll
-    for (int t = 0; t < INFO_PER_LANE; t++) {
-        int c = threadIdx.x + 32 * t;
-        if (c < dim) s = fmaf(reg[t], row[c], s);
-    }
-    return info_warp_sum(s);
-}
-
-__device__ __forceinline__ void info_stage(const float* a, int r0, int n, int dim, float* tile) {
-    int tid = threadIdx.y * 32 + threadIdx.x, threads = 32 * blockDim.y;
-    const float* src = a + static_cast<long long>(r0) * dim;
-    for (int e = tid; e < n * dim; e += threads) tile[e] = src[e];
-}
 
 extern "C" __global__ void infonce_forward(const float* q, const float* k, float* lse, float* loss, int rows, int dim, float inv_tau, int tile) {
     extern __shared__ float tk[];
     int i = blockIdx.x * INFO_ROWS + threadIdx.y;
     bool active = i < rows;
     float qr[INFO_PER_LANE];
-    info_load(q + static_cast<long long>(active ? i : 0) * dim, dim, qr);
+    lanes_load<INFO_PER_LANE>(q + static_cast<long long>(active ? i : 0) * dim, dim, qr);
     float m = -INFINITY, l = 0.0f, diag = 0.0f;
     for (int j0 = 0; j0 < rows; j0 += tile) {
         int n = min(tile, rows - j0);
         __syncthreads();
-        info_stage(k, j0, n, dim, tk);
+        stage_rows(k, 0, j0, n, dim, tk);
         __syncthreads();
         if (active) {
             for (int j = 0; j < n; j++) {
-                float s = info_dot(qr, tk + j * dim, dim) * inv_tau;
+                float s = lanes_dot<INFO_PER_LANE>(qr, tk + j * dim, dim) * inv_tau;
                 if (j0 + j == i) diag = s;
                 float m_new = fmaxf(m, s);
                 l = fmaf(l, expf(m - m_new), expf(s - m_new));
@@ -84,24 +55,20 @@ extern "C" __global__ void infonce_backward_q(const float* q, const float* k, co
     int i = blockIdx.x * INFO_ROWS + threadIdx.y;
     bool active = i < rows;
     float qr[INFO_PER_LANE], acc[INFO_PER_LANE];
-    info_load(q + static_cast<long long>(active ? i : 0) * dim, dim, qr);
+    lanes_load<INFO_PER_LANE>(q + static_cast<long long>(active ? i : 0) * dim, dim, qr);
 #pragma unroll
     for (int t = 0; t < INFO_PER_LANE; t++) acc[t] = 0.0f;
     float li = active ? lse[i] : 0.0f, gi = active ? g[i] * inv_tau : 0.0f;
     for (int j0 = 0; j0 < rows; j0 += tile) {
         int n = min(tile, rows - j0);
         __syncthreads();
-        info_stage(k, j0, n, dim, tk);
+        stage_rows(k, 0, j0, n, dim, tk);
         __syncthreads();
         if (active) {
             for (int j = 0; j < n; j++) {
-                float p = expf(info_dot(qr, tk + j * dim, dim) * inv_tau - li);
+                float p = expf(lanes_dot<INFO_PER_LANE>(qr, tk + j * dim, dim) * inv_tau - li);
                 float ds = j0 + j == i ? gi * p - gi : gi * p;
-#pragma unroll
-                for (int t = 0; t < INFO_PER_LANE; t++) {
-                    int c = threadIdx.x + 32 * t;
-                    if (c < dim) acc[t] = fmaf(ds, tk[j * dim + c], acc[t]);
-                }
+                lanes_axpy<INFO_PER_LANE>(ds, tk + j * dim, dim, acc);
             }
         }
     }
@@ -120,13 +87,13 @@ extern "C" __global__ void infonce_backward_k(const float* q, const float* k, co
     int j = blockIdx.x * INFO_ROWS + threadIdx.y;
     bool active = j < rows;
     float kr[INFO_PER_LANE], acc[INFO_PER_LANE];
-    info_load(k + static_cast<long long>(active ? j : 0) * dim, dim, kr);
+    lanes_load<INFO_PER_LANE>(k + static_cast<long long>(active ? j : 0) * dim, dim, kr);
 #pragma unroll
     for (int t = 0; t < INFO_PER_LANE; t++) acc[t] = 0.0f;
     for (int i0 = 0; i0 < rows; i0 += tile) {
         int n = min(tile, rows - i0);
         __syncthreads();
-        info_stage(q, i0, n, dim, tq);
+        stage_rows(q, 0, i0, n, dim, tq);
         int tid = threadIdx.y * 32 + threadIdx.x;
         if (tid < n) {
             slse[tid] = lse[i0 + tid];
@@ -135,14 +102,10 @@ extern "C" __global__ void infonce_backward_k(const float* q, const float* k, co
         __syncthreads();
         if (active) {
             for (int i = 0; i < n; i++) {
-                float p = expf(info_dot(kr, tq + i * dim, dim) * inv_tau - slse[i]);
+                float p = expf(lanes_dot<INFO_PER_LANE>(kr, tq + i * dim, dim) * inv_tau - slse[i]);
                 float gi = sg[i];
                 float ds = i0 + i == j ? gi * p - gi : gi * p;
-#pragma unroll
-                for (int t = 0; t < INFO_PER_LANE; t++) {
-                    int c = threadIdx.x + 32 * t;
-                    if (c < dim) acc[t] = fmaf(ds, tq[i * dim + c], acc[t]);
-                }
+                lanes_axpy<INFO_PER_LANE>(ds, tq + i * dim, dim, acc);
             }
         }
     }
