@@ -28,7 +28,8 @@ import rrcm.workflows.PretrainStep;
 
 /**
  * The whole engine on the CUDA backend: a full rRCM pre-training step (six ViT passes, projector with
- * BatchNorm, InfoNCE, backward, clipping, AdamW, EMA) and a certification batch run with every
+ * BatchNorm, InfoNCE, backward, clipping, AdamW, EMA), a consistency fine-tuning step and a certification
+ * batch run with every
  * primitive on the device and agree with the CPU backend; memory returns to its baseline step after
  * step. Subclasses choose the device: the host emulator in CI, a GPU (tag "gpu") in tools/gpu-check.
  */
@@ -95,6 +96,34 @@ abstract class CudaBackendContract {
             assertEquals(dev.live()[0], dev.live()[k], "live device bytes after step " + k);
             assertEquals(dev.fresh()[1], dev.fresh()[k], "fresh device allocations after step " + k);
         }
+    }
+
+    /** Fine-tuning with the rRCM consistency loss (m noisy copies, CE + KL + entropy, layer-wise decay). */
+    private static float[] finetune(Backend be, int steps) {
+        Classifier model = new Classifier(be, new VisionTransformer(be, new Init(31), TINY), new Init(32), 3);
+        rrcm.workflows.FinetuneSpec spec = new rrcm.workflows.FinetuneSpec("rrcm", 0.25, 1, B, 2e-3f, 0.75f, 0.05f, 0, 2, 10f, 0.5f);
+        AdamW opt = new AdamW(rrcm.workflows.FinetuneStep.layerwise(model, spec.layerDecay(), spec.weightDecay()), 0.9f, 0.999f, 1e-8f);
+        rrcm.workflows.FinetuneStep step = new rrcm.workflows.FinetuneStep(be, model, opt, spec, new Generator(33));
+        float[] pixels = Data.uniform(34, B * 64, 0, 1);
+        int[] labels = Data.ints(35, B, 3);
+        float[] losses = new float[steps];
+        for (int k = 0; k < steps; k++) {
+            try (MemoryScope s = MemoryScope.open()) {
+                losses[k] = step.run(2e-3f, pixels, labels, B, 1, 8, 8).total().item();
+            }
+        }
+        return losses;
+    }
+
+    @Test
+    void aFineTuningStepRunsOnTheDeviceAndMatchesTheCpu() {
+        float[] cpu = finetune(Backends.cpu(), 3);
+        float[] dev;
+        try (CudaBackend be = open(CudaOps.Matmul.FP32)) {
+            dev = finetune(be, 3);
+        }
+        new Close(1e-4, 1e-5, "fp32 on both sides, sums in other orders, through three optimizer steps")
+                .check("fine-tuning losses", cpu, dev);
     }
 
     @Test
