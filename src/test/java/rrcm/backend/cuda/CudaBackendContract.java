@@ -28,10 +28,9 @@ import rrcm.workflows.PretrainStep;
 
 /**
  * The whole engine on the CUDA backend: a full rRCM pre-training step (six ViT passes, projector with
- * BatchNorm, InfoNCE, backward, clipping, AdamW, EMA), a consistency fine-tuning step and a certification
- * batch run with every
- * primitive on the device and agree with the CPU backend; memory returns to its baseline step after
- * step. Subclasses choose the device: the host emulator in CI, a GPU (tag "gpu") in tools/gpu-check.
+ * BatchNorm, InfoNCE, backward, clipping, AdamW, EMA), a consistency fine-tuning step and a
+ * certification batch run with every primitive on the device and agree with the CPU backend; memory
+ * returns to its baseline step after step. Subclasses choose the device: the host emulator in CI, a GPU (tag "gpu") in tools/gpu-check.
  */
 abstract class CudaBackendContract {
     static final VitConfig TINY = new VitConfig(8, 1, 4, 16, 1, 2, 2);
