@@ -10,6 +10,15 @@
 //         p = p decay - step_size (m / (sqrt(v) / sqrt_bias2 + eps))
 //       with decay = 1 - lr wd, step_size = lr / bias1 and sqrt_bias2 = sqrt(bias2) rounded on the host
 //       as the CPU backend rounds them.
+//   adamw_all(table, offsets, scalars, tensors, total, sqrt_bias2, w1, beta2, w2, eps)
+//       adamw over a list of tensors in one launch: table holds (p, g, m, v) addresses for each tensor,
+//       offsets the running element counts (tensors + 1 ints), scalars (decay, step_size) per tensor.
+//       A grid-stride loop over all elements finds each element's tensor by binary search in offsets.
+//   pointer_table(table, slot, count, a0 .. a7)
+//       table[slot + i] = the address of a_i, i < count: how the host, which holds buffers rather than
+//       addresses, fills the table of adamw_all (once for a parameter list: its storages do not change)
+//   axpby_all(table, offsets, tensors, total, a, b)
+//       axpby over a list of (y, x) pairs in one launch (table: two addresses per pair), e.g. an EMA
 //   axpby(y, x, n, a, b)                  y = a y + b x
 // Every product and sum is __fmul_rn / __fadd_rn (never contracted into an fma, see philox.cu), the
 // division and the square root are IEEE round-to-nearest: the same roundings as the Java code.
@@ -72,4 +81,48 @@ extern "C" __global__ void axpby(float* y, const float* x, long long n, float a,
         done = quads * 4;
     }
     for (long long i = done + tid; i < n; i += threads) y[i] = __fadd_rn(__fmul_rn(a, y[i]), __fmul_rn(b, x[i]));
+}
+
+extern "C" __global__ void pointer_table(unsigned long long* table, int slot, int count, const float* a0, const float* a1, const float* a2, const float* a3, const float* a4, const float* a5, const float* a6, const float* a7) {
+    if (blockIdx.x != 0 || threadIdx.x != 0) return;
+    const float* a[8] = {a0, a1, a2, a3, a4, a5, a6, a7};
+    for (int i = 0; i < count && i < 8; i++) table[slot + i] = reinterpret_cast<unsigned long long>(a[i]);
+}
+
+// The tensor of element e: the last t with offsets[t] <= e.
+__device__ __forceinline__ int tensor_of(const int* offsets, int tensors, long long e) {
+    int lo = 0, hi = tensors - 1;
+    while (lo < hi) {
+        int mid = (lo + hi + 1) / 2;
+        if (offsets[mid] <= e) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+}
+
+extern "C" __global__ void axpby_all(const unsigned long long* table, const int* offsets, int tensors, long long total, float a, float b) {
+    for (long long e = blockIdx.x * static_cast<long long>(blockDim.x) + threadIdx.x; e < total;
+         e += static_cast<long long>(gridDim.x) * blockDim.x) {
+        int t = tensor_of(offsets, tensors, e);
+        long long i = e - offsets[t];
+        float* y = reinterpret_cast<float*>(table[2 * t]);
+        const float* x = reinterpret_cast<const float*>(table[2 * t + 1]);
+        y[i] = __fadd_rn(__fmul_rn(a, y[i]), __fmul_rn(b, x[i]));
+    }
+}
+
+extern "C" __global__ void adamw_all(const unsigned long long* table, const int* offsets, const float* scalars, int tensors, long long total, float sqrt_bias2, float w1, float beta2, float w2, float eps) {
+    for (long long e = blockIdx.x * static_cast<long long>(blockDim.x) + threadIdx.x; e < total;
+         e += static_cast<long long>(gridDim.x) * blockDim.x) {
+        int lo = tensor_of(offsets, tensors, e);
+        long long i = e - offsets[lo];
+        float* p = reinterpret_cast<float*>(table[4 * lo]);
+        const float* g = reinterpret_cast<const float*>(table[4 * lo + 1]);
+        float* m = reinterpret_cast<float*>(table[4 * lo + 2]);
+        float* v = reinterpret_cast<float*>(table[4 * lo + 3]);
+        float pi = p[i], mi = m[i], vi = v[i];
+        adamw_one(pi, g[i], mi, vi, scalars[2 * lo], scalars[2 * lo + 1], sqrt_bias2, w1, beta2, w2, eps);
+        p[i] = pi;
+        m[i] = mi;
+        v[i] = vi;
+    }
 }

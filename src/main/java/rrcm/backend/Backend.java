@@ -173,8 +173,18 @@ public interface Backend {
     void adamw(Storage p, Storage g, Storage m, Storage v, float lr, float beta1, float beta2, float eps,
                float weightDecay, float bias1, float bias2);
 
+    /**
+     * {@link #adamw} on every tensor of a parameter list in one call (one launch on a device): tensor i
+     * with learning rate lr[i] and weight decay weightDecay[i]. The same bits as the calls one by one.
+     */
+    void adamwAll(Storage[] p, Storage[] g, Storage[] m, Storage[] v, float[] lr, float[] weightDecay, float beta1,
+                  float beta2, float eps, float bias1, float bias2);
+
     /** y = a * y + b * x, in place (an EMA update with a = mu, b = 1 - mu). */
     void axpby(Storage y, Storage x, float a, float b);
+
+    /** {@link #axpby} on pairs of tensors (y[i], x[i]) in one call (one launch on a device): the EMA of a network. */
+    void axpbyAll(Storage[] y, Storage[] x, float a, float b);
 
     // ---- layout and indexing -------------------------------------------------------------------
 

@@ -43,12 +43,23 @@ public final class AdamW {
     /** Applies one step at learning rate lr to every parameter that has a gradient. */
     public void step(float lr) {
         step++;
+        // every parameter that has a gradient, in one backend call (one launch on a GPU)
+        java.util.List<Tensor> ps = new java.util.ArrayList<>(), gs = new java.util.ArrayList<>();
+        java.util.List<Tensor> ms = new java.util.ArrayList<>(), vs = new java.util.ArrayList<>();
+        float[] lrs = new float[params.size()], decays = new float[params.size()];
         for (Param p : params) {
             Tensor g = p.tensor().grad();
             if (g == null) continue;
-            InPlace.adamw(p.tensor(), g, m.get(p.name()), v.get(p.name()), lr * p.lrScale(), beta1, beta2, eps,
-                    p.weightDecay(), step);
+            lrs[ps.size()] = lr * p.lrScale();
+            decays[ps.size()] = p.weightDecay();
+            ps.add(p.tensor());
+            gs.add(g);
+            ms.add(m.get(p.name()));
+            vs.add(v.get(p.name()));
         }
+        int n = ps.size();
+        InPlace.adamwAll(ps, gs, ms, vs, java.util.Arrays.copyOf(lrs, n), java.util.Arrays.copyOf(decays, n), beta1, beta2,
+                eps, step);
     }
 
     public void zeroGrad() {

@@ -9,11 +9,14 @@ public final class Ema {
     private Ema() {}
 
     public static void update(Map<String, Tensor> target, Map<String, Tensor> online, float mu) {
+        java.util.List<Tensor> ys = new java.util.ArrayList<>(), xs = new java.util.ArrayList<>();
         for (Map.Entry<String, Tensor> e : target.entrySet()) {
             Tensor src = online.get(e.getKey());
             if (src == null) throw new IllegalArgumentException("EMA: online network lacks " + e.getKey());
-            InPlace.axpby(e.getValue(), src, mu, 1f - mu);
+            ys.add(e.getValue());
+            xs.add(src);
         }
+        InPlace.axpbyAll(ys, xs, mu, 1f - mu); // one launch on a GPU
     }
 
     /** Makes target equal to online (the start of pre-training). */

@@ -2,6 +2,7 @@ package rrcm.tensor;
 
 import rrcm.backend.BinaryOp;
 import rrcm.backend.ScalarOp;
+import rrcm.backend.Storage;
 
 /**
  * Updates that overwrite a tensor's values: what optimizers, EMA targets and checkpoint loading need.
@@ -43,6 +44,21 @@ public final class InPlace {
     }
 
     /** y = a * y + b * x. */
+    /** {@link #axpby} on pairs (y[i], x[i]) in one backend call (one launch on a device), all on one backend. */
+    public static void axpbyAll(java.util.List<Tensor> y, java.util.List<Tensor> x, float a, float b) {
+        int n = y.size();
+        if (n != x.size()) throw new IllegalArgumentException("axpby: " + n + " targets but " + x.size() + " sources");
+        if (n == 0) return;
+        Storage[] ys = new Storage[n], xs = new Storage[n];
+        for (int i = 0; i < n; i++) {
+            same("axpby", y.get(i), x.get(i));
+            Ops.sameBackend("axpby", y.get(0), y.get(i));
+            ys[i] = y.get(i).storage();
+            xs[i] = x.get(i).storage();
+        }
+        y.get(0).backend().axpbyAll(ys, xs, a, b);
+    }
+
     public static void axpby(Tensor y, Tensor x, float a, float b) {
         same("axpby", y, x);
         y.backend().axpby(y.storage(), x.storage(), a, b);
@@ -62,6 +78,30 @@ public final class InPlace {
     }
 
     /** One AdamW step (see {@link rrcm.backend.Backend#adamw}); p, g, m and v share one shape. */
+    /**
+     * {@link #adamw} on every tensor of a list, in one backend call (one launch on a device): p[i] with
+     * learning rate lr[i] and weight decay weightDecay[i], all on one backend.
+     */
+    public static void adamwAll(java.util.List<Tensor> p, java.util.List<Tensor> g, java.util.List<Tensor> m,
+                                java.util.List<Tensor> v, float[] lr, float[] weightDecay, float beta1, float beta2, float eps,
+                                int step) {
+        int n = p.size();
+        if (n == 0) return;
+        Storage[] ps = new Storage[n], gs = new Storage[n], ms = new Storage[n], vs = new Storage[n];
+        for (int i = 0; i < n; i++) {
+            same("adamw", p.get(i), g.get(i));
+            same("adamw", p.get(i), m.get(i));
+            same("adamw", p.get(i), v.get(i));
+            Ops.sameBackend("adamw", p.get(0), p.get(i));
+            ps[i] = p.get(i).storage();
+            gs[i] = g.get(i).storage();
+            ms[i] = m.get(i).storage();
+            vs[i] = v.get(i).storage();
+        }
+        float bias1 = (float) (1 - Math.pow(beta1, step)), bias2 = (float) (1 - Math.pow(beta2, step));
+        p.get(0).backend().adamwAll(ps, gs, ms, vs, lr, weightDecay, beta1, beta2, eps, bias1, bias2);
+    }
+
     public static void adamw(Tensor p, Tensor g, Tensor m, Tensor v, float lr, float beta1, float beta2, float eps,
                              float weightDecay, int step) {
         same("adamw", p, g);

@@ -344,6 +344,19 @@ public final class CpuBackend implements Backend, AutoCloseable {
     }
 
     @Override
+    public void adamwAll(Storage[] p, Storage[] g, Storage[] m, Storage[] v, float[] lr, float[] weightDecay, float beta1,
+                         float beta2, float eps, float bias1, float bias2) {
+        rrcm.backend.UpdateLists.check("adamw_all", p, g, m, v, lr, weightDecay);
+        for (int i = 0; i < p.length; i++) adamw(p[i], g[i], m[i], v[i], lr[i], beta1, beta2, eps, weightDecay[i], bias1, bias2);
+    }
+
+    @Override
+    public void axpbyAll(Storage[] y, Storage[] x, float a, float b) {
+        rrcm.backend.UpdateLists.checkPairs("axpby_all", y, x);
+        for (int i = 0; i < y.length; i++) axpby(y[i], x[i], a, b);
+    }
+
+    @Override
     public void axpby(Storage y, Storage x, float a, float b) {
         CpuUpdates.axpby(par, f(y), f(x), a, b);
     }

@@ -298,6 +298,28 @@ public final class CudaBackend implements Backend, AutoCloseable {
     }
 
     @Override
+    public synchronized void adamwAll(Storage[] p, Storage[] g, Storage[] m, Storage[] v, float[] lr, float[] weightDecay,
+                                      float beta1, float beta2, float eps, float bias1, float bias2) {
+        String op = "adamwAll";
+        randomUpdates.adamwAll(cudas(p, op), cudas(g, op), cudas(m, op), cudas(v, op), lr, weightDecay, beta1, beta2, eps,
+                bias1, bias2);
+    }
+
+    @Override
+    public synchronized void axpbyAll(Storage[] y, Storage[] x, float a, float b) {
+        randomUpdates.axpbyAll(cudas(y, "axpbyAll"), cudas(x, "axpbyAll"), a, b);
+    }
+
+    private CudaStorage[] cudas(Storage[] s, String op) {
+        CudaStorage[] c = new CudaStorage[s.length];
+        for (int i = 0; i < s.length; i++) {
+            c[i] = cuda(s[i], op);
+            if (c[i] == null) throw new NullPointerException(op + ": storage " + i + " is null");
+        }
+        return c;
+    }
+
+    @Override
     public synchronized void axpby(Storage y, Storage x, float a, float b) {
         randomUpdates.axpby(cuda(y, "axpby"), cuda(x, "axpby"), a, b);
     }

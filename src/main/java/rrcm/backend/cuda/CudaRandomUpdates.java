@@ -1,6 +1,8 @@
 package rrcm.backend.cuda;
 
+import rrcm.backend.DType;
 import rrcm.backend.NoiseLayout;
+import rrcm.backend.UpdateLists;
 import rrcm.device.KernelArgs;
 
 /**
@@ -60,6 +62,93 @@ public final class CudaRandomUpdates {
         float sqrtBias2 = (float) Math.sqrt(bias2);
         ops.launch1d("adamw", (n + 3L) / 4, KernelArgs.of().ptr(p.buffer()).ptr(g.buffer()).ptr(m.buffer()).ptr(v.buffer())
                 .i64(n).f32(decay).f32(stepSize).f32(sqrtBias2).f32(1f - beta1).f32(beta2).f32(1f - beta2).f32(eps));
+    }
+
+    /**
+     * AdamW over a list of tensors in one launch (see Backend#adamwAll). The table of their addresses is
+     * made on the device the first time a list is seen and kept while the same storages come back (a
+     * parameter list's storages live as long as its optimizer); the per-tensor scalars travel each call.
+     */
+    public void adamwAll(CudaStorage[] p, CudaStorage[] g, CudaStorage[] m, CudaStorage[] v, float[] lr, float[] weightDecay,
+                         float beta1, float beta2, float eps, float bias1, float bias2) {
+        String op = "adamw_all";
+        int n = p.length;
+        UpdateLists.check(op, p, g, m, v, lr, weightDecay);
+        if (n == 0) return;
+        CudaStorage[] all = new CudaStorage[4 * n];
+        for (int i = 0; i < n; i++) {
+            all[4 * i] = ops.f32(p[i], op);
+            all[4 * i + 1] = ops.f32(g[i], op);
+            all[4 * i + 2] = ops.f32(m[i], op);
+            all[4 * i + 3] = ops.f32(v[i], op);
+        }
+        Table t = table(all, 4, true);
+        float sqrtBias2 = (float) Math.sqrt(bias2);
+        float[] scalars = new float[2 * n];
+        for (int i = 0; i < n; i++) {
+            scalars[2 * i] = 1f - lr[i] * weightDecay[i];
+            scalars[2 * i + 1] = lr[i] / bias1;
+        }
+        if (t.total == 0) return;
+        CudaStorage s = ops.upload(scalars);
+        try {
+            ops.launch1d("adamw_all", t.total, KernelArgs.of().ptr(t.addresses.buffer()).ptr(t.offsets.buffer()).ptr(s.buffer())
+                    .i32(n).i64(t.total).f32(sqrtBias2).f32(1f - beta1).f32(beta2).f32(1f - beta2).f32(eps));
+        } finally {
+            ops.release(s);
+        }
+    }
+
+    /** The device-side address table of a list of storages (four per tensor) and the tensors' running sizes. */
+    private record Table(CudaStorage[] key, CudaStorage addresses, CudaStorage offsets, long total) {}
+
+    private Table cachedAdamw, cachedAxpby;
+
+    /** The table of a list of storages, perStorage of them per tensor (cached per use: AdamW or axpby). */
+    private Table table(CudaStorage[] all, int perTensor, boolean adamw) {
+        Table t = adamw ? cachedAdamw : cachedAxpby;
+        if (t != null && java.util.Arrays.equals(t.key, all) && !t.addresses.released()) {
+            boolean alive = true;
+            for (CudaStorage s : all) alive &= !s.released();
+            if (alive) return t;
+        }
+        if (t != null) {
+            ops.release(t.addresses);
+            ops.release(t.offsets);
+        }
+        int tensors = all.length / perTensor;
+        int[] offsets = new int[tensors + 1];
+        for (int i = 0; i < tensors; i++) {
+            long next = (long) offsets[i] + all[perTensor * i].numel();
+            if (next > Integer.MAX_VALUE) throw new IllegalArgumentException("update lists: more than 2^31 - 1 values in one list");
+            offsets[i + 1] = (int) next;
+        }
+        CudaStorage addresses = ops.allocate(DType.I32, 2 * all.length); // 64-bit addresses
+        for (int slot = 0; slot < all.length; slot += 8) {
+            KernelArgs args = KernelArgs.of().ptr(addresses.buffer()).i32(slot).i32(Math.min(8, all.length - slot));
+            for (int j = slot; j < slot + 8; j++) args.ptr(j < all.length ? all[j].buffer() : null);
+            ops.device().launch("pointer_table", rrcm.device.Dim3.of(1), rrcm.device.Dim3.of(32), 0, args);
+        }
+        Table made = new Table(all, addresses, ops.upload(offsets), offsets[tensors]);
+        if (adamw) cachedAdamw = made;
+        else cachedAxpby = made;
+        return made;
+    }
+
+    /** axpby over a list of (y, x) pairs in one launch (see Backend#axpbyAll); the address table is kept as for AdamW. */
+    public void axpbyAll(CudaStorage[] y, CudaStorage[] x, float a, float b) {
+        String op = "axpby_all";
+        UpdateLists.checkPairs(op, y, x);
+        if (y.length == 0) return;
+        CudaStorage[] all = new CudaStorage[2 * y.length];
+        for (int i = 0; i < y.length; i++) {
+            all[2 * i] = ops.f32(y[i], op);
+            all[2 * i + 1] = ops.f32(x[i], op);
+        }
+        Table t = table(all, 2, false);
+        if (t.total == 0) return;
+        ops.launch1d("axpby_all", t.total, KernelArgs.of().ptr(t.addresses.buffer()).ptr(t.offsets.buffer()).i32(y.length)
+                .i64(t.total).f32(a).f32(b));
     }
 
     /** y = a * y + b * x, in place; x may be y. */

@@ -128,6 +128,73 @@ abstract class CudaRandomUpdatesContract extends CudaFamilyContract {
         }
     }
 
+    /** A parameter list in one launch: the CPU's per-tensor steps, bit for bit, with per-tensor rates and decays. */
+    @Test
+    void adamwOverAListIsTheCpuBackendsPerTensorStepBitForBit() {
+        int[] sizes = large() ? new int[] {768, 1, 3072 * 768, 5, 768 * 768 + 3} : new int[] {7, 1, 64, 5, 33};
+        int n = sizes.length;
+        float[] lr = new float[n], wd = new float[n];
+        Storage[] cp = new Storage[n], cg = new Storage[n], cm = new Storage[n], cv = new Storage[n];
+        CudaStorage[] dp = new CudaStorage[n], dg = new CudaStorage[n], dm = new CudaStorage[n], dv = new CudaStorage[n];
+        for (int i = 0; i < n; i++) {
+            lr[i] = 1e-3f * (i + 1) / n;
+            wd[i] = i % 2 == 0 ? 0.05f : 0f;
+            float[] p = Data.normal(40 + i, sizes[i]), g = Data.normal(50 + i, sizes[i]);
+            float[] m = Data.normal(60 + i, sizes[i]), v = Data.uniform(70 + i, sizes[i], 0f, 2f);
+            cp[i] = cpu.upload(p);
+            cg[i] = cpu.upload(g);
+            cm[i] = cpu.upload(m);
+            cv[i] = cpu.upload(v);
+            dp[i] = dev(p);
+            dg[i] = dev(g);
+            dm[i] = dev(m);
+            dv[i] = dev(v);
+        }
+        for (int t = 1; t <= 3; t++) { // the second and third steps reuse the address table
+            float bias1 = (float) (1 - Math.pow(0.9, t)), bias2 = (float) (1 - Math.pow(0.999, t));
+            for (int i = 0; i < n; i++) cpu.adamw(cp[i], cg[i], cm[i], cv[i], lr[i], 0.9f, 0.999f, 1e-8f, wd[i], bias1, bias2);
+            family.adamwAll(dp, dg, dm, dv, lr, wd, 0.9f, 0.999f, 1e-8f, bias1, bias2);
+        }
+        for (int i = 0; i < n; i++) {
+            assertSameBits(host(cp[i]), host(dp[i]), "p of tensor " + i);
+            assertSameBits(host(cm[i]), host(dm[i]), "m of tensor " + i);
+            assertSameBits(host(cv[i]), host(dv[i]), "v of tensor " + i);
+            for (Storage s : List.of(cp[i], cg[i], cm[i], cv[i])) cpu.release(s);
+        }
+        // another list (a storage replaced) gets its own table
+        CudaStorage[] other = dp.clone();
+        other[1] = dev(new float[] {1f});
+        family.adamwAll(other, dg, dm, dv, lr, wd, 0.9f, 0.999f, 1e-8f, 0.5f, 0.5f);
+        float m1 = host(dm[1])[0], v1 = host(dv[1])[0]; // the moments after this step
+        float expected = 1f - lr[1] / 0.5f * (m1 / ((float) Math.sqrt(v1) / (float) Math.sqrt(0.5f) + 1e-8f));
+        assertEquals(expected, host(other[1])[0], 1e-6f, "the replaced tensor was updated through the new table");
+    }
+
+    /** The EMA of a network in one launch: the CPU's per-tensor axpby, bit for bit. */
+    @Test
+    void axpbyOverAListIsTheCpuBackendsPerTensorStepBitForBit() {
+        int[] sizes = {3, 1, 130, 16};
+        int n = sizes.length;
+        Storage[] cy = new Storage[n], cx = new Storage[n];
+        CudaStorage[] dy = new CudaStorage[n], dx = new CudaStorage[n];
+        for (int i = 0; i < n; i++) {
+            float[] y = Data.normal(80 + i, sizes[i]), x = Data.normal(90 + i, sizes[i]);
+            cy[i] = cpu.upload(y);
+            cx[i] = cpu.upload(x);
+            dy[i] = dev(y);
+            dx[i] = dev(x);
+        }
+        for (int step = 0; step < 2; step++) {
+            for (int i = 0; i < n; i++) cpu.axpby(cy[i], cx[i], 0.99f, 0.01f);
+            family.axpbyAll(dy, dx, 0.99f, 0.01f);
+        }
+        for (int i = 0; i < n; i++) {
+            assertSameBits(host(cy[i]), host(dy[i]), "y of pair " + i);
+            cpu.release(cy[i]);
+            cpu.release(cx[i]);
+        }
+    }
+
     @Test
     void axpbyIsTheCpuBackendsBitForBitAndMayAliasItsInput() {
         for (int n : sizes()) {
