@@ -72,6 +72,13 @@ public interface Backend {
      */
     void noisyCopies(Storage base, int pixels, int stride, int n, long seed, long stream, long counter, float std, Storage out);
 
+    /**
+     * Points of several noise levels on the trajectories of x through z (same size): out[l] =
+     * (x + t[l] z) scale[l], rounded as the three separate ops (z t, then x + , then the scale); the
+     * training form of the noise injection, one pass over x and z for all levels.
+     */
+    void noiseLevels(Storage x, Storage z, float[] t, float[] scale, Storage[] out);
+
     // ---- elementwise ---------------------------------------------------------------------------
 
     /** out = f(x); out may alias x. */

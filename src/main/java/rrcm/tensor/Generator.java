@@ -71,6 +71,29 @@ public final class Generator {
         return t;
     }
 
+    /**
+     * The training form of the noise injection: for each level l, (x + t[l] z) scale[l], from one pass over
+     * x and z; the same bits as x.add(z.mul(t)).mul(scale). Data, not parameters: x and z must not require
+     * a gradient.
+     */
+    public static Tensor[] levels(Tensor x, Tensor z, float[] t, float[] scale) {
+        Ops.floatsOnOneBackend("noise_levels", x, z);
+        if (!Shape.same(x.shape(), z.shape())) {
+            throw new IllegalArgumentException("noise_levels: x " + Shape.str(x.shape()) + " and z " + Shape.str(z.shape()) + " differ");
+        }
+        if (x.requiresGrad() || z.requiresGrad()) {
+            throw new IllegalArgumentException("noise_levels: the images and the noise are data; they cannot require a gradient");
+        }
+        Tensor[] out = new Tensor[t.length];
+        rrcm.backend.Storage[] storages = new rrcm.backend.Storage[t.length];
+        for (int l = 0; l < t.length; l++) {
+            out[l] = Tensor.empty(x.backend(), DType.F32, x.shape());
+            storages[l] = out[l].storage();
+        }
+        x.backend().noiseLevels(x.storage(), z.storage(), t, scale, storages);
+        return out;
+    }
+
     public Tensor uniform(Backend backend, float low, float high, int... shape) {
         Tensor t = Tensor.empty(backend, DType.F32, Shape.checked("uniform", shape));
         backend.randomUniform(t.storage(), seed, stream, advance(t.numel()), low, high);

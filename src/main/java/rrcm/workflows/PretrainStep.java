@@ -64,7 +64,7 @@ public final class PretrainStep {
         Tensor z = Images.noise(noise, backend, new int[] {b, c, h, w});
 
         double t0 = KarrasSchedule.SIGMA_MIN;
-        Tensor inA = Images.atTime(xa, z, t0), inB = Images.atTime(xb, z, t0);
+        Tensor inA = Images.atTimes(xa, z, t0)[0], inB = Images.atTimes(xb, z, t0)[0];
         Tensor pa = online.project(inA, t0), pb = online.project(inB, t0);
         Tensor ta, tb;
         try (Autograd.NoGrad ignored = Autograd.noGrad()) {
@@ -76,10 +76,11 @@ public final class PretrainStep {
         int levels = KarrasSchedule.levels(step, spec.steps());
         double[] grid = KarrasSchedule.grid(levels);
         int n = level(seed, step, levels);
-        Tensor query = online.encoder.forward(Images.atTime(x0, z, grid[n]), grid[n]);
+        Tensor[] pair = Images.atTimes(x0, z, grid[n], grid[n + 1]); // one z, two adjacent levels, one pass
+        Tensor query = online.encoder.forward(pair[0], grid[n]);
         Tensor key;
         try (Autograd.NoGrad ignored = Autograd.noGrad()) {
-            key = online.encoder.forward(Images.atTime(x0, z, grid[n + 1]), grid[n + 1]);
+            key = online.encoder.forward(pair[1], grid[n + 1]);
         }
         Tensor consistency = InfoNCE.loss(query, key, spec.tau());
 

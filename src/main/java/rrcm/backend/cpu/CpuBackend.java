@@ -210,6 +210,14 @@ public final class CpuBackend implements Backend, AutoCloseable {
     }
 
     @Override
+    public void noiseLevels(Storage x, Storage z, float[] t, float[] scale, Storage[] out) {
+        float[][] outs = new float[out.length][];
+        for (int l = 0; l < out.length; l++) outs[l] = f(out[l]);
+        rrcm.backend.NoiseLayout.checkLevels(x.numel(), z.numel(), t, scale, out);
+        CpuElementwise.noiseLevels(par, f(x), f(z), t, scale, outs);
+    }
+
+    @Override
     public void randomUniform(Storage out, long seed, long stream, long counter, float low, float high) {
         CpuRandom.uniform(par, f(out), seed, stream, counter, low, high);
     }

@@ -142,6 +142,20 @@ final class CpuElementwise {
         });
     }
 
+    /** out[l] = (x + t[l] z) scale[l] for every level, one sweep over x and z (see Backend#noiseLevels). */
+    static void noiseLevels(Parallel par, float[] x, float[] z, float[] t, float[] scale, float[][] out) {
+        par.forRange(x.length, 2L + 2L * out.length, (from, to) -> {
+            int i = from;
+            for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
+                FloatVector vx = FloatVector.fromArray(S, x, i), vz = FloatVector.fromArray(S, z, i);
+                for (int l = 0; l < out.length; l++) vx.add(vz.mul(t[l])).mul(scale[l]).intoArray(out[l], i);
+            }
+            for (; i < to; i++) {
+                for (int l = 0; l < out.length; l++) out[l][i] = (x[i] + z[i] * t[l]) * scale[l];
+            }
+        });
+    }
+
     static void expand(Parallel par, float[] src, int[] srcShape, float[] dst, int[] dstShape) {
         Broadcast plan = Broadcast.of(srcShape, dstShape, dstShape);
         int inner = plan.inner();

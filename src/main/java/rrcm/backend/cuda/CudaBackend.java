@@ -151,6 +151,11 @@ public final class CudaBackend implements Backend, AutoCloseable {
                 cuda(out, "noisyCopies"));
     }
 
+    @Override
+    public synchronized void noiseLevels(Storage x, Storage z, float[] t, float[] scale, Storage[] out) {
+        randomUpdates.noiseLevels(cuda(x, "noiseLevels"), cuda(z, "noiseLevels"), t, scale, cudas(out, "noiseLevels"));
+    }
+
     // ---- elementwise, reductions, GEMM ---------------------------------------------------------
 
     @Override

@@ -48,6 +48,30 @@ public final class CudaRandomUpdates {
                 .i32(pixels).i32(stride).i32(n).i64(seed).i64(stream).i64(counter).f32(std));
     }
 
+    /** Points of several noise levels, up to eight per launch (see Backend#noiseLevels). */
+    public void noiseLevels(CudaStorage x, CudaStorage z, float[] t, float[] scale, CudaStorage[] out) {
+        String op = "noise_levels";
+        ops.f32(x, op);
+        ops.f32(z, op);
+        for (CudaStorage o : out) ops.f32(o, op);
+        NoiseLayout.checkLevels(x.numel(), z.numel(), t, scale, out);
+        int n = x.numel();
+        if (n == 0 || out.length == 0) return;
+        for (int l0 = 0; l0 < out.length; l0 += 8) {
+            int levels = Math.min(8, out.length - l0);
+            CudaStorage ts = ops.upload(java.util.Arrays.copyOfRange(t, l0, l0 + levels));
+            CudaStorage ss = ops.upload(java.util.Arrays.copyOfRange(scale, l0, l0 + levels));
+            try {
+                KernelArgs args = KernelArgs.of().ptr(x.buffer()).ptr(z.buffer()).i64(n).i32(levels).ptr(ts.buffer()).ptr(ss.buffer());
+                for (int l = 0; l < 8; l++) args.ptr(l < levels ? out[l0 + l].buffer() : null);
+                ops.launch1d("noise_levels", n, args);
+            } finally {
+                ops.release(ts);
+                ops.release(ss);
+            }
+        }
+    }
+
     /** One AdamW step in place on p, m and v (PyTorch's rule, see Backend#adamw). */
     public void adamw(CudaStorage p, CudaStorage g, CudaStorage m, CudaStorage v, float lr, float beta1, float beta2,
                       float eps, float weightDecay, float bias1, float bias2) {

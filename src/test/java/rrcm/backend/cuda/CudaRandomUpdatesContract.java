@@ -92,6 +92,32 @@ abstract class CudaRandomUpdatesContract extends CudaFamilyContract {
     }
 
     @Test
+    void noiseLevelsAreTheCpuBackendsBitForBit() {
+        int n = large() ? 1 << 20 : 1027;
+        float[] x = Data.uniform(20, n, -1f, 1f), z = Data.normal(21, n);
+        float[] t = new float[10], scale = new float[10]; // more than the eight levels of one launch
+        for (int l = 0; l < t.length; l++) {
+            t[l] = 0.002f * (float) Math.pow(2, l);
+            scale[l] = 1f / (float) Math.sqrt(t[l] * t[l] + 0.25f);
+        }
+        Storage cx = cpu.upload(x), cz = cpu.upload(z);
+        Storage[] co = new Storage[t.length];
+        CudaStorage[] dout = new CudaStorage[t.length];
+        for (int l = 0; l < t.length; l++) {
+            co[l] = cpu.allocate(DType.F32, n);
+            dout[l] = devEmpty(n);
+        }
+        cpu.noiseLevels(cx, cz, t, scale, co);
+        family.noiseLevels(dev(x), dev(z), t, scale, dout);
+        for (int l = 0; l < t.length; l++) {
+            assertSameBits(host(co[l]), host(dout[l]), "level " + l);
+            cpu.release(co[l]);
+        }
+        cpu.release(cx);
+        cpu.release(cz);
+    }
+
+    @Test
     void aTensorDrawnInPiecesIsTheTensorDrawnWhole() {
         int n = 40;
         CudaStorage whole = devEmpty(n), first = devEmpty(16), rest = devEmpty(n - 16);
