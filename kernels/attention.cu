@@ -39,8 +39,8 @@
 //       (floats): 2 BK * 32DC (k and v of the block's keys) + 2 KT * (32DC + 1) (q * scale and dO
 //       tiles) + 2 BK * KT (P and dS). Per query tile, lane = query: p = exp(s - lse_lane),
 //       dS = p (dO_lane . v_r - D_lane); dV_r += sum_lane p dO_lane, dK_r += sum_lane dS (q_lane scale).
-// Shared memory reaches 84 KB (DC = 8): above 48 KB the GPU executor opts the kernel in; every size is
-// below sm_86's 99 KB limit (the launcher checks).
+// Shared memory reaches 82 KiB (dK/dV at DC = 8): above 48 KiB the GPU executor opts the kernel in;
+// every size is below sm_86's 99 KiB limit (the launcher checks).
 //
 // Determinism: every output element is computed by one fixed thread as one chain of fmaf in a fixed
 // order (over d, over keys or over queries ascending, in tiles fixed by the shape), and the warp

@@ -23,8 +23,8 @@ import rrcm.device.KernelArgs;
  *       over key tiles: gq) and {@code attn_bwd_dkdv_dN} (a block per 4R keys, looping over query tiles:
  *       gk and gv, no atomics). Both recompute the probabilities from lse.</li>
  * </ul>
- * Dynamic shared memory is sized from dh (at most 84 KB, for DC = 8; above 48 KB the GPU executor opts
- * the kernel in, and every size stays under sm_86's 99 KB). Results are deterministic: each output
+ * Dynamic shared memory is sized from dh (at most 82 KiB, dK/dV at DC = 8; above 48 KiB the GPU executor opts
+ * the kernel in, and every size stays under sm_86's 99 KiB). Results are deterministic: each output
  * element is one fixed chain of FMAs, independent of scheduling.
  *
  * <p>Arguments are checked before any launch: float32 storages of this CudaOps with exactly the

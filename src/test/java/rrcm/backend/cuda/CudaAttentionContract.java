@@ -37,10 +37,13 @@ abstract class CudaAttentionContract {
      * plus 1e-5 of each element.
      */
     static final double TOLERANCE = 1e-5;
-    static final String WHY = "fp32 vs the CPU's fp32 in another summation order and with another exp: relative 1e-5 of the row scale (sum of the magnitudes of its terms)";
+    static final String WHY = "fp32 vs the CPU's fp32 in another summation order and with another exp: "
+            + "relative 1e-5 of the row scale (the sum of the magnitudes of its terms)";
     /** lse = m + log(l): the error of l (relative 1e-6 at these lengths) becomes an absolute error of log l. */
-    static final Close LSE = new Close(1e-5, 1e-5, "m + log(l): l's summation order and log differ, a relative 1e-6 of l is 1e-6 absolute in lse");
-    static final Close BITS = new Close(0, 0, "with one key p = exp(0) = 1 and l = 1 exactly, and the score is the same fma chain on both sides");
+    static final Close LSE = new Close(1e-5, 1e-5,
+            "m + log(l): l's summation order and log differ, a relative 1e-6 of l is 1e-6 absolute in lse");
+    static final Close BITS = new Close(0, 0, "with one key p = exp(0) = 1 exactly: o = v, lse = the score (the same "
+            + "fma chain on both sides), gv = go summed over queries in the same order");
 
     private CpuBackend cpu;
     CudaOps ops;
@@ -52,7 +55,7 @@ abstract class CudaAttentionContract {
     /** Whether to add GPU-sized shapes (too slow for the emulator). */
     abstract boolean large();
 
-    /** Changes how the device schedules blocks and threads before the {@code run}-th repeat of a launch (a no-op on a GPU). */
+    /** Changes how the device orders blocks and threads for the {@code run}-th repeat of a launch (a GPU: no-op). */
     void reschedule(Device device, int run) {}
 
     @BeforeAll
