@@ -8,7 +8,8 @@
 // Shared shape of the work: a block is 4 warps (128 threads). Tiles of KT = 32 rows of the "other"
 // side are staged in shared memory, one row per lane, so each lane owns one key (forward, dQ) or one
 // query (dK, dV) of the tile and computes its dot products with the R rows its warp owns, reading the
-// warp's rows as broadcasts and its own row at stride LD + 1 (odd: no bank conflicts). The per-row
+// warp's rows as float4 broadcasts and its own row at stride LD + 1 (odd: no bank conflicts), 4 of d
+// at a time (the zero padding past dh adds exact zeros; the chain over d keeps its order). The per-row
 // results go through a small per-warp buffer in shared memory and are then accumulated into registers
 // where lane c owns columns c, c + 32, ..., c + 32 (DC - 1) of its warp's R rows (DC = ceil(dh / 32),
 // compiled for DC = 1, 2, 3, 4 and 8; R = 8, 8, 4, 4, 2). Tiles are loaded a row per warp, lanes along
@@ -78,7 +79,7 @@ __device__ __forceinline__ void attn_fwd_body(const float* q, const float* k, co
     float* Ks = Qs + BQ * LD;
     float* Vs = Ks + KT * LDO;
     float* Ps = Vs + KT * LD;
-    const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
+    const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31, dh4 = (dh + 3) & ~3;
     const int q0 = blockIdx.x * BQ, rows = min(BQ, tq - q0);
     const float* qw = Qs + warp * R * LD;
     float* pw = Ps + warp * R * KT;
@@ -105,10 +106,13 @@ __device__ __forceinline__ void attn_fwd_body(const float* q, const float* k, co
 #pragma unroll
             for (int r = 0; r < R; r++) s[r] = 0.0f;
             const float* kl = Ks + lane * LDO;
-            for (int d = 0; d < dh; d++) {
-                const float kd = kl[d];
+            for (int d = 0; d < dh4; d += 4) {
+                const float k0 = kl[d], k1 = kl[d + 1], k2 = kl[d + 2], k3 = kl[d + 3];
 #pragma unroll
-                for (int r = 0; r < R; r++) s[r] = fmaf(qw[r * LD + d], kd, s[r]);
+                for (int r = 0; r < R; r++) {
+                    const float4 qv = *reinterpret_cast<const float4*>(qw + r * LD + d);
+                    s[r] = fmaf(qv.w, k3, fmaf(qv.z, k2, fmaf(qv.y, k1, fmaf(qv.x, k0, s[r]))));
+                }
             }
 #pragma unroll
             for (int r = 0; r < R; r++) {
@@ -166,7 +170,7 @@ __device__ __forceinline__ void attn_bwd_dq_body(const float* q, const float* k,
     float* Ks = Os + BQ * LD;
     float* Vs = Ks + KT * LDO;
     float* Ss = Vs + KT * LDO;
-    const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
+    const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31, dh4 = (dh + 3) & ~3;
     const int q0 = blockIdx.x * BQ, rows = min(BQ, tq - q0);
     const float* qw = Qs + warp * R * LD;
     const float* ow = Os + warp * R * LD;
@@ -198,12 +202,15 @@ __device__ __forceinline__ void attn_bwd_dq_body(const float* q, const float* k,
             for (int r = 0; r < R; r++) s[r] = dp[r] = 0.0f;
             const float* kl = Ks + lane * LDO;
             const float* vl = Vs + lane * LDO;
-            for (int d = 0; d < dh; d++) {
-                const float kd = kl[d], vd = vl[d];
+            for (int d = 0; d < dh4; d += 4) {
+                const float k0 = kl[d], k1 = kl[d + 1], k2 = kl[d + 2], k3 = kl[d + 3];
+                const float v0 = vl[d], v1 = vl[d + 1], v2 = vl[d + 2], v3 = vl[d + 3];
 #pragma unroll
                 for (int r = 0; r < R; r++) {
-                    s[r] = fmaf(qw[r * LD + d], kd, s[r]);
-                    dp[r] = fmaf(ow[r * LD + d], vd, dp[r]);
+                    const float4 qv = *reinterpret_cast<const float4*>(qw + r * LD + d);
+                    const float4 ov = *reinterpret_cast<const float4*>(ow + r * LD + d);
+                    s[r] = fmaf(qv.w, k3, fmaf(qv.z, k2, fmaf(qv.y, k1, fmaf(qv.x, k0, s[r]))));
+                    dp[r] = fmaf(ov.w, v3, fmaf(ov.z, v2, fmaf(ov.y, v1, fmaf(ov.x, v0, dp[r]))));
                 }
             }
 #pragma unroll
@@ -252,7 +259,7 @@ __device__ __forceinline__ void attn_bwd_dkdv_body(const float* q, const float* 
     float* Os = Qs + KT * LDO;
     float* Ps = Os + KT * LDO;
     float* Ss = Ps + BK * KT;
-    const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
+    const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31, dh4 = (dh + 3) & ~3;
     const int k0 = blockIdx.x * BK, keys = min(BK, tk - k0);
     const float* kw = Ks + warp * R * LD;
     const float* vw = Vs + warp * R * LD;
@@ -283,12 +290,15 @@ __device__ __forceinline__ void attn_bwd_dkdv_body(const float* q, const float* 
             for (int r = 0; r < R; r++) s[r] = dp[r] = 0.0f;
             const float* ql = Qs + lane * LDO;
             const float* ol = Os + lane * LDO;
-            for (int d = 0; d < dh; d++) {
-                const float qd = ql[d], od = ol[d];
+            for (int d = 0; d < dh4; d += 4) {
+                const float q0 = ql[d], q1 = ql[d + 1], q2 = ql[d + 2], q3 = ql[d + 3];
+                const float o0 = ol[d], o1 = ol[d + 1], o2 = ol[d + 2], o3 = ol[d + 3];
 #pragma unroll
                 for (int r = 0; r < R; r++) {
-                    s[r] = fmaf(qd, kw[r * LD + d], s[r]);
-                    dp[r] = fmaf(od, vw[r * LD + d], dp[r]);
+                    const float4 kv = *reinterpret_cast<const float4*>(kw + r * LD + d);
+                    const float4 vv = *reinterpret_cast<const float4*>(vw + r * LD + d);
+                    s[r] = fmaf(q3, kv.w, fmaf(q2, kv.z, fmaf(q1, kv.y, fmaf(q0, kv.x, s[r]))));
+                    dp[r] = fmaf(o3, vv.w, fmaf(o2, vv.z, fmaf(o1, vv.y, fmaf(o0, vv.x, dp[r]))));
                 }
             }
 #pragma unroll
