@@ -1,6 +1,6 @@
 // rows.cuh: a warp working on one row of length dim, lane l holding elements l, l + 32, ... (PER_LANE of
-// them) in registers; used by the fused attention (flash.cu) and InfoNCE (infonce.cu) kernels, where a
-// block of warps shares tiles of the other operand's rows in shared memory.
+// them) in registers; used by the fused InfoNCE kernels (infonce.cu), where a block of warps shares tiles
+// of the other operand's rows in shared memory.
 #pragma once
 
 // The sum over the warp, the same in every lane (xor butterfly: a fixed order).

@@ -17,7 +17,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import rrcm.backend.AttentionShape;
 import rrcm.backend.DType;
-import rrcm.backend.cuda.CudaFusedAttention;
+import rrcm.backend.cuda.CudaAttention;
 import rrcm.backend.cuda.CudaInfoNce;
 import rrcm.backend.cuda.CudaOps;
 import rrcm.backend.cuda.CudaStorage;
@@ -48,7 +48,7 @@ public class GpuFusedBench {
 
     private CudaDevice device;
     private CudaOps ops;
-    private CudaFusedAttention attention;
+    private CudaAttention attention;
     private CudaInfoNce infoNce;
     private AttentionShape shape;
     private int rows, dim;
@@ -59,7 +59,7 @@ public class GpuFusedBench {
         device = GpuGemmBench.gpu();
         ops = new CudaOps(device);
         if (op.equals("attention")) {
-            attention = new CudaFusedAttention(ops);
+            attention = new CudaAttention(ops);
             shape = new AttentionShape(256 * 12, 66, 66, 64, 0.125f);
             int n = shape.heads() * shape.tq() * shape.dh();
             q = ops.upload(GpuGemmBench.uniform(1, n));

@@ -16,7 +16,7 @@ import rrcm.device.Device;
  * The primitive set on a {@link Device}: a GPU through JCuda, or the host emulator that runs the same
  * kernels on the CPU for the tests. Every primitive is one kernel launch or a few, from the families of
  * this package: {@link CudaOps} (storage, elementwise, reductions, GEMM, layout),
- * {@link CudaNormalization} (softmax, layer and batch normalization), {@link CudaFusedAttention},
+ * {@link CudaNormalization} (softmax, layer and batch normalization), {@link CudaAttention},
  * {@link CudaRandomUpdates} (Philox randomness, AdamW, axpby), {@link CudaIndexing} (index ops, argmax)
  * {@link CudaCrossEntropy} and {@link CudaInfoNce}. Data stays on the device; the only ways back to the host are the
  * downloads the tensor layer asks for.
@@ -31,7 +31,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
     private final boolean ownsDevice;
     private final CudaOps ops;
     private final CudaNormalization norm;
-    private final CudaFusedAttention attention;
+    private final CudaAttention attention;
     private final CudaRandomUpdates randomUpdates;
     private final CudaIndexing indexing;
     private final CudaCrossEntropy crossEntropy;
@@ -47,7 +47,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
         this.ownsDevice = ownsDevice;
         this.ops = new CudaOps(device, matmul, this);
         this.norm = new CudaNormalization(ops);
-        this.attention = new CudaFusedAttention(ops);
+        this.attention = new CudaAttention(ops);
         this.randomUpdates = new CudaRandomUpdates(ops);
         this.indexing = new CudaIndexing(ops);
         this.crossEntropy = new CudaCrossEntropy(ops);
