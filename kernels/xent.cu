@@ -3,10 +3,17 @@
 // Kernels. One block per row (grid-stride over rows), blockDim.x a multiple of 32 up to 1024; every
 // reduction is a block_reduce of common.cuh (per-thread strided folds, then fixed shuffle trees), so
 // results do not depend on the schedule.
-//   xent_forward(logits, labels, probs, loss, lse, rows, classes)
+//   xent_forward(logits, labels, probs, loss, lse, rows, classes, err)
 //       lse[r] = m + log(sum_c exp(x[r, c] - m)), m = max_c x[r, c]; loss[r] = lse[r] - x[r, labels[r]]
-//       for hard labels (labels != null, int32, already checked by the host), and
-//       lse[r] * sum_c t[r, c] - sum_c t[r, c] x[r, c] for soft targets (probs != null)
+//       for hard labels (labels != null, int32), and lse[r] * sum_c t[r, c] - sum_c t[r, c] x[r, c] for
+//       soft targets (probs != null). A label outside [0, classes) is never used as an index: its loss
+//       is NaN and, unless an earlier call's bad label is already recorded (err[2] != 0), err[0] gets the
+//       smallest such row (atomicMin), for the host to report at its next read instead of stopping the
+//       step for a check
+//   xent_bad_label(labels, err, classes)
+//       right after each forward with labels (one thread): when err[0] names a row and nothing is
+//       recorded yet, err[1] = labels[err[0]] and err[2] = classes, so row, label and classes of the
+//       report all come from the first bad call
 //   xent_backward(logits, lse, labels, probs, g_loss, gx, rows, classes)
 //       gx[r, c] = g[r] (exp(x[r, c] - lse[r]) - [c == label])         (hard)
 //       gx[r, c] = g[r] (exp(x[r, c] - lse[r]) * sum_c t[r, c] - t[r, c])   (soft)
@@ -14,7 +21,7 @@
 // tests allow for. A NaN logit makes its row's lse, loss and gradient NaN, as on the CPU.
 #include "common.cuh"
 
-extern "C" __global__ void xent_forward(const float* logits, const int* labels, const float* probs, float* loss, float* lse, int rows, int classes) {
+extern "C" __global__ void xent_forward(const float* logits, const int* labels, const float* probs, float* loss, float* lse, int rows, int classes, int* err) {
     __shared__ float scratch[32];
     for (int r = blockIdx.x; r < rows; r += gridDim.x) {
         const float* x = logits + static_cast<long long>(r) * classes;
@@ -27,8 +34,14 @@ extern "C" __global__ void xent_forward(const float* logits, const int* labels, 
         float l = m + logf(s);
         if (labels != nullptr) {
             if (threadIdx.x == 0) {
+                int y = labels[r];
                 lse[r] = l;
-                loss[r] = l - x[labels[r]];
+                if (y >= 0 && y < classes) {
+                    loss[r] = l - x[y];
+                } else {
+                    loss[r] = NAN;
+                    if (err[2] == 0) atomicMin(err, r);
+                }
             }
         } else {
             const float* t = probs + static_cast<long long>(r) * classes;
@@ -44,6 +57,13 @@ extern "C" __global__ void xent_forward(const float* logits, const int* labels, 
                 loss[r] = l * mass - dot;
             }
         }
+    }
+}
+
+extern "C" __global__ void xent_bad_label(const int* labels, int* err, int classes) {
+    if (blockIdx.x == 0 && threadIdx.x == 0 && err[0] != 0x7fffffff && err[2] == 0) {
+        err[1] = labels[err[0]];
+        err[2] = classes;
     }
 }
 

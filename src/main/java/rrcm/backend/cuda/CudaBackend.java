@@ -105,11 +105,13 @@ public final class CudaBackend implements Backend, AutoCloseable {
     @Override
     public synchronized void download(Storage src, float[] dst) {
         ops.download(cuda(src, "download"), dst);
+        crossEntropy.checkPending(); // the host has waited for the device here anyway
     }
 
     @Override
     public synchronized void download(Storage src, int[] dst) {
         ops.download(cuda(src, "download"), dst);
+        crossEntropy.checkPending();
     }
 
     @Override

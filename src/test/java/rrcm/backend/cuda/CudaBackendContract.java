@@ -156,6 +156,17 @@ abstract class CudaBackendContract {
         }
     }
 
+    /** A bad label fails at the next read of the step, with the CPU's words, without a wait inside the step. */
+    @Test
+    void aBadLabelInATrainingLossFailsAtTheNextReadWithTheCpuMessage() {
+        try (CudaBackend be = open(CudaOps.Matmul.TF32)) {
+            Tensor logits = Tensor.of(be, new float[] {1, 2, 3, 4, 5, 6}, 2, 3);
+            Tensor loss = rrcm.tensor.Losses.crossEntropy(logits, Tensor.ofInts(be, new int[] {0, 5}, 2));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, loss::item);
+            assertEquals("cross_entropy: label 5 of row 1 is outside [0, 3)", e.getMessage());
+        }
+    }
+
     @Test
     void storagesLostWithoutReleaseGoBackToThePool() throws InterruptedException {
         try (CudaBackend be = open(CudaOps.Matmul.TF32)) {
