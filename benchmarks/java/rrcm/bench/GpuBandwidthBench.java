@@ -25,17 +25,18 @@ import rrcm.backend.cuda.CudaNormalization;
 import rrcm.backend.cuda.CudaOps;
 import rrcm.backend.cuda.CudaRandomUpdates;
 import rrcm.backend.cuda.CudaStorage;
-import rrcm.device.gpu.CudaDevice;
+import rrcm.device.Device;
 
 /**
- * The memory-bound kernels on a GPU at 64 MB tensors (16M floats), against the device-to-device copy
+ * The memory-bound kernels on a GPU at 64 MiB tensors (16M floats), against the device-to-device copy
  * (cuMemcpyDtoD), the bandwidth they should come near (target: 80% of it). The {@code gbps} score is
  * GB/s counting each byte read and each byte written once: copy and unary move 2 x 64 MB, binary
  * 3 x 64 MB, a bias add (rows of 4096 plus a broadcast row) 2 x 64 MB, the row sum 64 MB. The kernels
  * of the CUDA part 2 issue (target: 80% of the copy, 85% for the noise): GELU, softmax and layer norm
  * over rows of 4096 and the fused cross-entropy's backward 2 x 64 MB each, AdamW over 4M parameters
  * (p, g, m, v read, p, m, v written: 7 x 16 MB), the certification noise writing 64 MB (500 copies of
- * a 32768-value image). Without a GPU the setup fails with the sentence that says why, and JMH moves on.
+ * a 32768-value image). Without a GPU the setup fails with the sentence that says why, and JMH moves on
+ * ({@link BenchDevice}: the emulator stands in for a rehearsal, at 1 MiB).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -45,16 +46,18 @@ import rrcm.device.gpu.CudaDevice;
 @Fork(value = 1)
 public class GpuBandwidthBench {
     static final int LAUNCHES = 20;
-    static final int N = 16 << 20;
     static final int COLS = 4096;
-    static final int PARAMS = 4 << 20;
-    static final int IMAGE = 32768, COPIES = N / IMAGE;
+    static final int IMAGE = 32768;
+
+    /** The size of a tensor in MiB (64: 16M floats); smaller only for a rehearsal on the emulator. */
+    @Param("64")
+    public int mebibytes;
 
     @Param({"copy", "relu", "add", "bias_add", "row_sum", "gelu", "softmax", "layer_norm", "cross_entropy_backward",
             "adamw", "noise"})
     public String op;
 
-    private CudaDevice device;
+    private Device device;
     private CudaOps ops;
     private CudaStorage x, y, z, bias, sums, rowStat, rowStat2, labels, p, g, m, v, image;
     private CudaNormalization norm;
@@ -72,27 +75,46 @@ public class GpuBandwidthBench {
         }
     }
 
+    /** Floats per tensor, parameters of the AdamW step, noisy copies of the image. */
+    private int n, params, copies;
+
     @Setup(Level.Trial)
     public void setup() {
-        device = GpuGemmBench.gpu();
+        if (mebibytes < 1 || mebibytes > 512) throw new IllegalArgumentException("mebibytes must be 1 to 512: " + mebibytes);
+        n = mebibytes << 18;
+        params = n / 4;
+        copies = n / IMAGE;
+        device = BenchDevice.open();
         ops = new CudaOps(device);
-        x = ops.upload(GpuGemmBench.uniform(3, N));
-        y = ops.allocate(DType.F32, N);
-        z = ops.upload(GpuGemmBench.uniform(4, N));
-        bias = ops.upload(GpuGemmBench.uniform(5, COLS));
-        sums = ops.allocate(DType.F32, N / COLS);
-        rowStat = ops.allocate(DType.F32, N / COLS);
-        rowStat2 = ops.allocate(DType.F32, N / COLS);
-        labels = ops.upload(new int[N / COLS]);
-        p = ops.upload(GpuGemmBench.uniform(6, PARAMS));
-        g = ops.upload(GpuGemmBench.uniform(7, PARAMS));
-        m = ops.upload(new float[PARAMS]);
-        v = ops.upload(new float[PARAMS]);
-        image = ops.upload(GpuGemmBench.uniform(8, IMAGE));
+        x = ops.upload(BenchDevice.uniform(3, n));
+        y = ops.allocate(DType.F32, n);
+        z = ops.upload(BenchDevice.uniform(4, n));
+        bias = ops.upload(BenchDevice.uniform(5, COLS));
+        sums = ops.allocate(DType.F32, n / COLS);
+        rowStat = ops.allocate(DType.F32, n / COLS);
+        rowStat2 = ops.allocate(DType.F32, n / COLS);
+        labels = ops.upload(new int[n / COLS]);
+        p = ops.upload(BenchDevice.uniform(6, params));
+        g = ops.upload(BenchDevice.uniform(7, params));
+        m = ops.upload(new float[params]);
+        v = ops.upload(new float[params]);
+        image = ops.upload(BenchDevice.uniform(8, IMAGE));
         norm = new CudaNormalization(ops);
         xent = new CudaCrossEntropy(ops);
         random = new CudaRandomUpdates(ops);
-        xent.crossEntropy(x, labels, sums, rowStat, N / COLS, COLS); // the lse the backward reads
+        xent.crossEntropy(x, labels, sums, rowStat, n / COLS, COLS); // the lse the backward reads
+    }
+
+    /** The op's last output, read back (for the rehearsal test): the row sums for row_sum, the updated parameters for adamw. */
+    float[] output() {
+        CudaStorage s = switch (op) {
+            case "row_sum" -> sums;
+            case "adamw" -> p;
+            default -> y;
+        };
+        float[] out = new float[s.numel()];
+        ops.download(s, out);
+        return out;
     }
 
     @TearDown(Level.Trial)
@@ -108,30 +130,30 @@ public class GpuBandwidthBench {
 
     private long bytesPerOp() {
         return switch (op) {
-            case "add" -> 3L * 4 * N;
-            case "row_sum", "noise" -> 4L * N;
-            case "adamw" -> 7L * 4 * PARAMS;
-            default -> 2L * 4 * N;
+            case "add" -> 3L * 4 * n;
+            case "row_sum", "noise" -> 4L * n;
+            case "adamw" -> 7L * 4 * params;
+            default -> 2L * 4 * n;
         };
     }
 
     @Benchmark
     @OperationsPerInvocation(LAUNCHES)
     public void run(Bytes bytes) {
-        int[] shape = {N / COLS, COLS};
+        int[] shape = {n / COLS, COLS};
         for (int i = 0; i < LAUNCHES; i++) {
             switch (op) {
-                case "copy" -> ops.copy(x, 0, y, 0, N);
+                case "copy" -> ops.copy(x, 0, y, 0, n);
                 case "relu" -> ops.unary(UnaryOp.RELU, x, y);
                 case "add" -> ops.binary(BinaryOp.ADD, x, shape, z, shape, y, shape);
                 case "bias_add" -> ops.binary(BinaryOp.ADD, x, shape, bias, new int[] {COLS}, y, shape);
-                case "row_sum" -> ops.reduce(ReduceOp.SUM, x, shape, sums, new int[] {N / COLS, 1});
+                case "row_sum" -> ops.reduce(ReduceOp.SUM, x, shape, sums, new int[] {n / COLS, 1});
                 case "gelu" -> ops.unary(UnaryOp.GELU, x, y);
-                case "softmax" -> norm.softmax(x, y, N / COLS, COLS, false);
-                case "layer_norm" -> norm.layerNorm(x, bias, bias, 1e-5f, y, rowStat, rowStat2, N / COLS, COLS);
-                case "cross_entropy_backward" -> xent.crossEntropyBackward(x, rowStat, labels, sums, y, N / COLS, COLS);
+                case "softmax" -> norm.softmax(x, y, n / COLS, COLS, false);
+                case "layer_norm" -> norm.layerNorm(x, bias, bias, 1e-5f, y, rowStat, rowStat2, n / COLS, COLS);
+                case "cross_entropy_backward" -> xent.crossEntropyBackward(x, rowStat, labels, sums, y, n / COLS, COLS);
                 case "adamw" -> random.adamw(p, g, m, v, 1e-4f, 0.9f, 0.999f, 1e-8f, 0.05f, 0.1f, 0.001f);
-                case "noise" -> random.noisyCopies(image, IMAGE, IMAGE, COPIES, 1, 2, 3, 0.5f, y);
+                case "noise" -> random.noisyCopies(image, IMAGE, IMAGE, copies, 1, 2, 3, 0.5f, y);
                 default -> throw new IllegalArgumentException("unknown op " + op);
             }
         }

@@ -21,7 +21,7 @@ import rrcm.backend.cuda.CudaAttention;
 import rrcm.backend.cuda.CudaInfoNce;
 import rrcm.backend.cuda.CudaOps;
 import rrcm.backend.cuda.CudaStorage;
-import rrcm.device.gpu.CudaDevice;
+import rrcm.device.Device;
 
 /**
  * The fused kernels of the CUDA part 2 issue on a GPU, forward + backward, milliseconds per call (average
@@ -32,7 +32,8 @@ import rrcm.device.gpu.CudaDevice;
  *   <li>{@code infonce_256} and {@code infonce_768}: B = 2048 L2-normalized rows of 256 or 768 features, the
  *       positives on the diagonal, against PyTorch's matmul, cross_entropy and autograd (target: 1.5x).</li>
  * </ul>
- * Without a GPU the setup fails with the sentence that says why, and JMH moves on.
+ * Without a GPU the setup fails with the sentence that says why, and JMH moves on ({@link BenchDevice}: the
+ * emulator stands in for a rehearsal, with fewer images and rows).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -46,26 +47,33 @@ public class GpuFusedBench {
     @Param({"attention", "infonce_256", "infonce_768"})
     public String op;
 
-    private CudaDevice device;
+    /** Images of the attention batch and rows of the InfoNCE batch; smaller only for a rehearsal. */
+    @Param("256")
+    public int images;
+
+    @Param("2048")
+    public int rows;
+
+    private Device device;
     private CudaOps ops;
     private CudaAttention attention;
     private CudaInfoNce infoNce;
     private AttentionShape shape;
-    private int rows, dim;
+    private int dim;
     private CudaStorage q, k, v, o, lse, go, gq, gk, gv, loss, gLoss;
 
     @Setup(Level.Trial)
     public void setup() {
-        device = GpuGemmBench.gpu();
+        device = BenchDevice.open();
         ops = new CudaOps(device);
         if (op.equals("attention")) {
             attention = new CudaAttention(ops);
-            shape = new AttentionShape(256 * 12, 66, 66, 64, 0.125f);
+            shape = new AttentionShape(images * 12, 66, 66, 64, 0.125f);
             int n = shape.heads() * shape.tq() * shape.dh();
-            q = ops.upload(GpuGemmBench.uniform(1, n));
-            k = ops.upload(GpuGemmBench.uniform(2, n));
-            v = ops.upload(GpuGemmBench.uniform(3, n));
-            go = ops.upload(GpuGemmBench.uniform(4, n));
+            q = ops.upload(BenchDevice.uniform(1, n));
+            k = ops.upload(BenchDevice.uniform(2, n));
+            v = ops.upload(BenchDevice.uniform(3, n));
+            go = ops.upload(BenchDevice.uniform(4, n));
             o = ops.allocate(DType.F32, n);
             gq = ops.allocate(DType.F32, n);
             gk = ops.allocate(DType.F32, n);
@@ -73,7 +81,6 @@ public class GpuFusedBench {
             lse = ops.allocate(DType.F32, shape.heads() * shape.tq());
         } else {
             infoNce = new CudaInfoNce(ops);
-            rows = 2048;
             dim = Integer.parseInt(op.substring("infonce_".length()));
             q = ops.upload(unitRows(5, rows, dim));
             k = ops.upload(unitRows(6, rows, dim));
@@ -88,13 +95,21 @@ public class GpuFusedBench {
     }
 
     private static float[] unitRows(long seed, int rows, int dim) {
-        float[] x = GpuGemmBench.uniform(seed, rows * dim);
+        float[] x = BenchDevice.uniform(seed, rows * dim);
         for (int r = 0; r < rows; r++) {
             double s = 0;
             for (int c = 0; c < dim; c++) s += x[r * dim + c] * x[r * dim + c];
             for (int c = 0; c < dim; c++) x[r * dim + c] /= (float) Math.sqrt(s);
         }
         return x;
+    }
+
+    /** The last output, read back (for the rehearsal test): o for attention, the per-row losses for InfoNCE. */
+    float[] output() {
+        CudaStorage s = attention != null ? o : loss;
+        float[] out = new float[s.numel()];
+        ops.download(s, out);
+        return out;
     }
 
     @TearDown(Level.Trial)

@@ -1,7 +1,6 @@
 package rrcm.bench;
 
 import java.util.Arrays;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -21,7 +20,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import rrcm.backend.Gemm;
 import rrcm.backend.cuda.CudaOps;
 import rrcm.backend.cuda.CudaStorage;
-import rrcm.device.gpu.CudaDevice;
+import rrcm.device.Device;
 
 /**
  * The CUDA GEMM kernels on a GPU at the shapes of {@link GemmBench} (a ViT-B batch of 50 images x 64
@@ -30,7 +29,8 @@ import rrcm.device.gpu.CudaDevice;
  * Each invocation launches {@value #LAUNCHES} products back to back and waits for them, so the score
  * is throughput with launch overhead amortized, as the PyTorch peer of tools/gpu-check measures it
  * (torch.matmul with TF32 allowed, timed with CUDA events). The {@code gflop} score is GFLOP/s.
- * Without a GPU the setup fails with the sentence that says why, and JMH moves on.
+ * Without a GPU the setup fails with the sentence that says why, and JMH moves on ({@link BenchDevice}:
+ * the emulator stands in for a rehearsal).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -48,7 +48,7 @@ public class GpuGemmBench {
     @Param({"TF32", "FP32"})
     public String precision;
 
-    private CudaDevice device;
+    private Device device;
     private CudaOps ops;
     private Gemm gemm;
     private CudaStorage a, b, c;
@@ -65,30 +65,23 @@ public class GpuGemmBench {
         }
     }
 
-    /** Opens the GPU, or fails the trial with the reason there is none. */
-    static CudaDevice gpu() {
-        CudaDevice.Probe p = CudaDevice.probe();
-        if (!p.available()) throw new IllegalStateException("skipped, no GPU here: " + p.detail());
-        return CudaDevice.open(0);
-    }
-
     @Setup(Level.Trial)
     public void setup() {
-        device = gpu();
+        device = BenchDevice.open();
         ops = new CudaOps(device, CudaOps.Matmul.valueOf(precision));
         int[] d = Arrays.stream(shape.split("x")).mapToInt(Integer::parseInt).toArray();
         int batch = d.length == 4 ? d[0] : 1, m = d[d.length - 3], k = d[d.length - 2], n = d[d.length - 1];
         gemm = new Gemm(batch, m, n, k, false, false, m * k, k * n, m * n, 1f, 0f);
-        a = ops.upload(uniform(1, batch * m * k));
-        b = ops.upload(uniform(2, batch * k * n));
+        a = ops.upload(BenchDevice.uniform(1, batch * m * k));
+        b = ops.upload(BenchDevice.uniform(2, batch * k * n));
         c = ops.allocate(rrcm.backend.DType.F32, batch * m * n);
     }
 
-    static float[] uniform(long seed, int n) {
-        SplittableRandom r = new SplittableRandom(seed);
-        float[] x = new float[n];
-        for (int i = 0; i < n; i++) x[i] = (float) (2 * r.nextDouble() - 1);
-        return x;
+    /** The last product, read back (for the rehearsal test). */
+    float[] product() {
+        float[] out = new float[c.numel()];
+        ops.download(c, out);
+        return out;
     }
 
     @TearDown(Level.Trial)

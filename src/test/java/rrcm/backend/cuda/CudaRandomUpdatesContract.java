@@ -238,6 +238,125 @@ abstract class CudaRandomUpdatesContract extends CudaFamilyContract {
         }
     }
 
+    /** NaN and infinite means, spreads and bounds (and a width that overflows) come out as on the CPU. */
+    @Test
+    void nonFiniteParametersGiveTheCpuBackendsBits() {
+        int n = 13;
+        float nan = Float.NaN, inf = Float.POSITIVE_INFINITY, max = Float.MAX_VALUE;
+        float[][] pairs = {{nan, 1f}, {0f, nan}, {0f, inf}, {-inf, 0f}, {0f, 0f}, {-0f, -0f}, {-max, max}};
+        for (float[] q : pairs) {
+            Storage c = cpu.allocate(DType.F32, n);
+            CudaStorage d = devEmpty(n);
+            cpu.randomNormal(c, 3, 4, 5, q[0], q[1]);
+            family.randomNormal(d, 3, 4, 5, q[0], q[1]);
+            assertSameBits(host(c), host(d), "normal mean " + q[0] + " std " + q[1]);
+            cpu.randomUniform(c, 3, 4, 5, q[0], q[1]);
+            family.randomUniform(d, 3, 4, 5, q[0], q[1]);
+            assertSameBits(host(c), host(d), "uniform on [" + q[0] + ", " + q[1] + ")");
+            cpu.release(c);
+        }
+    }
+
+    /** NaN and infinite parameters, gradients and moments, signed zeros and subnormals go through AdamW as on the CPU. */
+    @Test
+    void adamwPropagatesNonFiniteValuesAsTheCpu() {
+        float nan = Float.NaN, inf = Float.POSITIVE_INFINITY, tiny = Float.MIN_VALUE;
+        float[] p = {1f, nan, 2f, inf, -inf, -0f, tiny, 3e38f, 0.5f, -1f, 4f};
+        float[] g = {nan, 1f, inf, 0f, 1f, -0f, tiny, 3e38f, -inf, 0f, 2e-38f};
+        float[] m = {0f, 0f, 0f, 0f, 0f, -0f, tiny, 0f, 0f, nan, 0f};
+        float[] v = {0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, 0f, inf};
+        Storage cp = cpu.upload(p), cg = cpu.upload(g), cm = cpu.upload(m), cv = cpu.upload(v);
+        CudaStorage dp = dev(p), dg = dev(g), dm = dev(m), dv = dev(v);
+        cpu.adamw(cp, cg, cm, cv, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.05f, 0.1f, 0.001f);
+        family.adamw(dp, dg, dm, dv, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.05f, 0.1f, 0.001f);
+        assertSameBits(host(cp), host(dp), "adamw p");
+        assertSameBits(host(cm), host(dm), "adamw m");
+        assertSameBits(host(cv), host(dv), "adamw v");
+        for (Storage x : List.of(cp, cg, cm, cv)) cpu.release(x);
+    }
+
+    /**
+     * The kernels launched directly on grids far smaller than CudaRandomUpdates uses (every thread loops)
+     * and on arrays that start 1, 2 or 3 floats into their buffers (not 16-byte aligned: the element-wise
+     * paths that whole storages never take): the same bits, and nothing written outside the range.
+     */
+    @Test
+    void theKernelsGiveTheSameBitsOnAnyGridAndOnUnalignedArrays() {
+        int n = 1031;
+        long counter = 0xFFFF_FFFBL; // the block counter carries into its high word inside the range
+        rrcm.device.Dim3[][] launches = {{rrcm.device.Dim3.of(1), rrcm.device.Dim3.of(32)},
+                {rrcm.device.Dim3.of(3), rrcm.device.Dim3.of(64)}, {rrcm.device.Dim3.of(40), rrcm.device.Dim3.of(128)}};
+        Storage cn = cpu.allocate(DType.F32, n), cu = cpu.allocate(DType.F32, n);
+        cpu.randomNormal(cn, 77, 1, counter, 0.25f, 3f);
+        cpu.randomUniform(cu, 77, 1, counter, -4f, 4f);
+        float[] normal = host(cn), uniform = host(cu);
+        cpu.release(cn);
+        cpu.release(cu);
+        int m = 517;
+        float[] p = Data.normal(1, m + 3), g = Data.normal(2, m + 3), mo = Data.normal(3, m + 3),
+                v = Data.uniform(4, m + 3, 0f, 2f), y = Data.normal(5, m + 3);
+        for (rrcm.device.Dim3[] l : launches) {
+            for (int shift = 0; shift < 4; shift++) {
+                String where = "grid " + l[0] + " block " + l[1] + ", arrays at float " + shift;
+                long at = 4L * shift;
+                CudaStorage buf = dev(filled(n + 3, -99f));
+                ops.device().launch("philox_normal", l[0], l[1], 0, rrcm.device.KernelArgs.of().ptr(buf.buffer(), at)
+                        .i64(n).i64(77).i64(1).i64(counter).f32(0.25f).f32(3f));
+                assertInside(normal, host(buf), shift, -99f, "normal, " + where);
+                CudaStorage buf2 = dev(filled(n + 3, -99f));
+                ops.device().launch("philox_uniform", l[0], l[1], 0, rrcm.device.KernelArgs.of().ptr(buf2.buffer(), at)
+                        .i64(n).i64(77).i64(1).i64(counter).f32(-4f).f32(8f));
+                assertInside(uniform, host(buf2), shift, -99f, "uniform, " + where);
+
+                Storage cp = cpu.upload(slice(p, shift, m)), cg = cpu.upload(slice(g, shift, m)),
+                        cm = cpu.upload(slice(mo, shift, m)), cv = cpu.upload(slice(v, shift, m)), cy = cpu.upload(slice(y, shift, m));
+                cpu.adamw(cp, cg, cm, cv, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.05f, 0.1f, 0.001999f);
+                cpu.axpby(cy, cg, 0.999f, 0.001f);
+                CudaStorage dp = dev(p), dg = dev(g), dm = dev(mo), dv = dev(v), dy = dev(y);
+                ops.device().launch("adamw", l[0], l[1], 0, rrcm.device.KernelArgs.of().ptr(dp.buffer(), at)
+                        .ptr(dg.buffer(), at).ptr(dm.buffer(), at).ptr(dv.buffer(), at).i64(m).f32(1f - 1e-3f * 0.05f)
+                        .f32(1e-3f / 0.1f).f32((float) Math.sqrt(0.001999f)).f32(1f - 0.9f).f32(0.999f).f32(1f - 0.999f).f32(1e-8f));
+                ops.device().launch("axpby", l[0], l[1], 0, rrcm.device.KernelArgs.of().ptr(dy.buffer(), at)
+                        .ptr(dg.buffer(), at).i64(m).f32(0.999f).f32(0.001f));
+                assertInside(host(cp), host(dp), shift, p, "adamw p, " + where);
+                assertInside(host(cm), host(dm), shift, mo, "adamw m, " + where);
+                assertInside(host(cv), host(dv), shift, v, "adamw v, " + where);
+                assertInside(host(cy), host(dy), shift, y, "axpby, " + where);
+                for (Storage x : List.of(cp, cg, cm, cv, cy)) cpu.release(x);
+            }
+        }
+    }
+
+    private static float[] filled(int n, float value) {
+        float[] x = new float[n];
+        java.util.Arrays.fill(x, value);
+        return x;
+    }
+
+    private static float[] slice(float[] x, int from, int n) {
+        return java.util.Arrays.copyOfRange(x, from, from + n);
+    }
+
+    /** got[shift .. shift + want.length) is want bit for bit, and every other element is still {@code outside}. */
+    private static void assertInside(float[] want, float[] got, int shift, float outside, String what) {
+        assertSameBits(want, slice(got, shift, want.length), what);
+        for (int i = 0; i < got.length; i++) {
+            if ((i < shift || i >= shift + want.length) && got[i] != outside) {
+                throw new AssertionError(what + ": element " + i + " outside the range was written");
+            }
+        }
+    }
+
+    /** As above, with the elements outside the range still those of {@code before}. */
+    private static void assertInside(float[] want, float[] got, int shift, float[] before, String what) {
+        assertSameBits(want, slice(got, shift, want.length), what);
+        for (int i = 0; i < got.length; i++) {
+            if ((i < shift || i >= shift + want.length) && Float.floatToRawIntBits(got[i]) != Float.floatToRawIntBits(before[i])) {
+                throw new AssertionError(what + ": element " + i + " outside the range was written");
+            }
+        }
+    }
+
     @Test
     void mismatchedSizesAndDtypesFailWithAMessage() {
         CudaStorage a = devEmpty(8), b = devEmpty(7);
