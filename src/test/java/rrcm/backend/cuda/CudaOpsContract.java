@@ -292,6 +292,94 @@ abstract class CudaOpsContract {
         return cases;
     }
 
+    /**
+     * The elementwise kernels launched directly on arrays that start 1, 2 or 3 floats into their buffers
+     * (the element-wise paths: storages always start aligned, so only a direct launch reaches them) and on
+     * grids much smaller than CudaOps uses: each must give the bits of the aligned float4 path, checked
+     * against the CPU above, and write nothing outside its range.
+     */
+    @Test
+    void elementwiseKernelsGiveTheSameBitsOnUnalignedArraysAndSmallGrids() {
+        int rows = 5, cols = 8, n = rows * cols;
+        int[] shape = {rows, cols}, row = {1, cols};
+        float[] x = Data.uniform(31, n, -2f, 2f), b = Data.uniform(32, n, -2f, 2f), r = Data.uniform(33, cols, -2f, 2f);
+        // the aligned results, through CudaOps
+        CudaStorage ax = ops.upload(x), ab = ops.upload(b), ar = ops.upload(r), out = ops.allocate(DType.F32, n);
+        ops.unary(UnaryOp.GELU, ax, out);
+        float[] gelu = run(out);
+        ops.unaryBackward(UnaryOp.GELU, ax, null, ab, out);
+        float[] geluBackward = run(out);
+        ops.scalar(ScalarOp.POW, ax, 3f, out);
+        float[] cube = run(out);
+        ops.binary(BinaryOp.DIV, ax, shape, ab, shape, out, shape);
+        float[] quotient = run(out);
+        ops.binary(BinaryOp.SUB, ax, shape, ar, row, out, shape);
+        float[] centred = run(out);
+        ops.expand(ar, row, out, shape);
+        float[] expanded = run(out);
+        for (CudaStorage t : List.of(ax, ab, ar, out)) ops.release(t);
+
+        rrcm.device.Dim3[][] launches = {{rrcm.device.Dim3.of(1), rrcm.device.Dim3.of(32)},
+                {rrcm.device.Dim3.of(2), rrcm.device.Dim3.of(64)}};
+        int[] bin = ShapePlans.words(ShapePlans.broadcast("binary", shape, shape, shape));
+        int[] bcast = ShapePlans.words(ShapePlans.broadcast("binary", shape, row, shape));
+        int[] exp = ShapePlans.words(ShapePlans.broadcast("expand", row, row, shape));
+        for (rrcm.device.Dim3[] l : launches) {
+            for (int shift = 0; shift < 4; shift++) {
+                String where = "grid " + l[0] + " block " + l[1] + ", arrays at float " + shift;
+                long at = 4L * shift;
+                CudaStorage sx = shifted(x, shift), sb = shifted(b, shift), sr = shifted(r, shift);
+                CudaStorage so = shifted(new float[n], shift);
+                launch(l, "ew_unary", rrcm.device.KernelArgs.of().i32(OpCodes.unary(UnaryOp.GELU)).ptr(sx.buffer(), at)
+                        .ptr(so.buffer(), at).i32(n));
+                assertShifted(gelu, so, shift, "GELU, " + where);
+                launch(l, "ew_unary_backward", rrcm.device.KernelArgs.of().i32(OpCodes.unary(UnaryOp.GELU))
+                        .ptr(sx.buffer(), at).ptr(sb.buffer(), at).ptr(so.buffer(), at).i32(n));
+                assertShifted(geluBackward, so, shift, "GELU backward, " + where);
+                launch(l, "ew_scalar", rrcm.device.KernelArgs.of().i32(OpCodes.scalar(ScalarOp.POW)).ptr(sx.buffer(), at)
+                        .f32(3f).ptr(so.buffer(), at).i32(n));
+                assertShifted(cube, so, shift, "pow 3, " + where);
+                launch(l, "ew_binary", rrcm.device.KernelArgs.of().i32(OpCodes.binary(BinaryOp.DIV)).ptr(sx.buffer(), at)
+                        .ptr(sb.buffer(), at).ptr(so.buffer(), at).struct(bin).i32(1));
+                assertShifted(quotient, so, shift, "a / b, " + where);
+                launch(l, "ew_binary", rrcm.device.KernelArgs.of().i32(OpCodes.binary(BinaryOp.SUB)).ptr(sx.buffer(), at)
+                        .ptr(sr.buffer(), at).ptr(so.buffer(), at).struct(bcast).i32(1));
+                assertShifted(centred, so, shift, "a - row, " + where);
+                launch(l, "ew_expand", rrcm.device.KernelArgs.of().ptr(sr.buffer(), at).ptr(so.buffer(), at).struct(exp).i32(1));
+                assertShifted(expanded, so, shift, "expand, " + where);
+                launch(l, "ew_fill_f32", rrcm.device.KernelArgs.of().ptr(so.buffer(), at).f32(0.75f).i32(n));
+                float[] fill = new float[n];
+                Arrays.fill(fill, 0.75f);
+                assertShifted(fill, so, shift, "fill, " + where);
+                for (CudaStorage t : List.of(sx, sb, sr, so)) ops.release(t);
+            }
+        }
+    }
+
+    private void launch(rrcm.device.Dim3[] grid, String kernel, rrcm.device.KernelArgs args) {
+        ops.device().launch(kernel, grid[0], grid[1], 0, args);
+    }
+
+    /** A storage holding x from float {@code shift} on, with a marker (-99) before it and three after. */
+    private CudaStorage shifted(float[] x, int shift) {
+        float[] padded = new float[x.length + 3];
+        Arrays.fill(padded, -99f);
+        System.arraycopy(x, 0, padded, shift, x.length);
+        return ops.upload(padded);
+    }
+
+    private void assertShifted(float[] want, CudaStorage s, int shift, String what) {
+        float[] got = run(s);
+        for (int i = 0; i < got.length; i++) {
+            boolean inside = i >= shift && i < shift + want.length;
+            float expected = inside ? want[i - shift] : -99f;
+            if (Float.floatToRawIntBits(expected) != Float.floatToRawIntBits(got[i])) {
+                fail(what + ": element " + i + (inside ? "" : " (outside the range)") + " is " + got[i] + ", the aligned path gives "
+                        + expected);
+            }
+        }
+    }
+
     @Test
     void reduceMatchesTheCpu() {
         for (ReduceOp op : ReduceOp.values()) {
