@@ -11,12 +11,19 @@ package rrcm.backend;
  * The largest |z| is sqrt(2 ln 2^24) = 5.77: the Gaussian mass beyond it is 8e-9.
  */
 public final class BoxMuller {
-    private static final float TWO_POW_M24 = 0x1p-24f;
-    private static final float TWO_PI = (float) (2 * Math.PI);
-    // ln 2 split so that e * LN2_HI is exact for the exponents of (0, 1]: LN2_HI has 16 significant bits.
-    private static final float LN2_HI = 0.693145751953125f;
-    private static final float LN2_LO = 1.42860682030941723212e-6f;
-    private static final float SQRT2 = 1.41421356f;
+    // Public so that a vectorized copy of these steps (rrcm.backend.cpu.PhiloxLanes) uses the same numbers.
+    public static final float TWO_POW_M24 = 0x1p-24f;
+    public static final float TWO_PI = (float) (2 * Math.PI);
+    /** ln 2 split so that e * LN2_HI is exact for the exponents of (0, 1]: LN2_HI has 16 significant bits. */
+    public static final float LN2_HI = 0.693145751953125f;
+    public static final float LN2_LO = 1.42860682030941723212e-6f;
+    public static final float SQRT2 = 1.41421356f;
+    /** Taylor coefficients of sin x / x in x^2 (|x| <= pi / 4), highest first. */
+    public static final float S9 = 1f / 362880f, S7 = -1f / 5040f, S5 = 1f / 120f, S3 = -1f / 6f;
+    /** Taylor coefficients of cos x in x^2, highest first. */
+    public static final float C10 = -1f / 3628800f, C8 = 1f / 40320f, C6 = -1f / 720f, C4 = 1f / 24f, C2 = -0.5f;
+    /** 2 atanh(s) / s in z = s^2, highest first: 2/11, 2/9, 2/7, 2/5, 2/3 (and 2). */
+    public static final float L11 = 2f / 11f, L9 = 2f / 9f, L7 = 2f / 7f, L5 = 2f / 5f, L3 = 2f / 3f;
 
     private BoxMuller() {}
 
@@ -35,10 +42,8 @@ public final class BoxMuller {
         int rem = n - (q << 22);
         float x = (rem * TWO_POW_M24) * TWO_PI; // |x| <= pi / 4
         float x2 = x * x;
-        float sin = x * Math.fma(x2, Math.fma(x2, Math.fma(x2, Math.fma(x2, 1f / 362880f, -1f / 5040f),
-                1f / 120f), -1f / 6f), 1f) ;
-        float cos = Math.fma(x2, Math.fma(x2, Math.fma(x2, Math.fma(x2, Math.fma(x2, -1f / 3628800f, 1f / 40320f),
-                -1f / 720f), 1f / 24f), -0.5f), 1f);
+        float sin = x * Math.fma(x2, Math.fma(x2, Math.fma(x2, Math.fma(x2, S9, S7), S5), S3), 1f);
+        float cos = Math.fma(x2, Math.fma(x2, Math.fma(x2, Math.fma(x2, Math.fma(x2, C10, C8), C6), C4), C2), 1f);
         float c;
         float s;
         switch (q & 3) {
@@ -66,8 +71,7 @@ public final class BoxMuller {
         float f = m - 1f; // exact (Sterbenz)
         float s = f / (2f + f);
         float z = s * s;
-        float poly = Math.fma(z, Math.fma(z, Math.fma(z, Math.fma(z, Math.fma(z, 2f / 11f, 2f / 9f), 2f / 7f),
-                2f / 5f), 2f / 3f), 2f);
+        float poly = Math.fma(z, Math.fma(z, Math.fma(z, Math.fma(z, Math.fma(z, L11, L9), L7), L5), L3), 2f);
         float lnM = s * poly;
         float ef = e;
         return Math.fma(ef, LN2_HI, Math.fma(ef, LN2_LO, lnM));

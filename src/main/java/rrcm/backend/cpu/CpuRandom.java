@@ -1,47 +1,56 @@
 package rrcm.backend.cpu;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 import rrcm.backend.BoxMuller;
 import rrcm.backend.NoiseLayout;
 import rrcm.backend.Philox;
 
-/** Philox-based fills; each task draws whole blocks of four, so any split gives the same numbers. */
+/**
+ * Philox-based fills; each task draws whole blocks of four, so any split gives the same numbers. Runs of
+ * {@link PhiloxLanes#BLOCKS} blocks go through the vector lanes, the rest block by block through the
+ * scalar {@link Philox} and {@link BoxMuller}: the same bits either way.
+ */
 final class CpuRandom {
     private static final int BLOCKS_PER_TASK = 1024;
+    private static final int LANES = PhiloxLanes.BLOCKS;
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
     private CpuRandom() {}
 
     static void normal(Parallel par, float[] out, long seed, long stream, long counter, float mean, float std) {
-        fill(par, out, seed, stream, counter, (words, vals) -> {
-            BoxMuller.normals(words[0], words[1], vals, 0);
-            BoxMuller.normals(words[2], words[3], vals, 2);
-            for (int i = 0; i < 4; i++) vals[i] = Math.fma(vals[i], std, mean);
-        });
+        fill(par, out, true, seed, stream, counter, std, mean);
     }
 
     static void uniform(Parallel par, float[] out, long seed, long stream, long counter, float low, float high) {
-        float width = high - low;
-        fill(par, out, seed, stream, counter, (words, vals) -> {
-            for (int i = 0; i < 4; i++) vals[i] = Math.fma(BoxMuller.uniform(words[i]), width, low);
-        });
+        fill(par, out, false, seed, stream, counter, high - low, low);
     }
 
     /** out[i, p] = fma(z, std, 0) + base[p], z from element i * stride + p at counter (see Backend#noisyCopies). */
     static void noisyCopies(Parallel par, float[] base, int pixels, int stride, int n, long seed, long stream, long counter,
                             float std, float[] out) {
         NoiseLayout.check(pixels, stride, n, base.length, out.length);
-        int blocksPerCopy = stride / 4;
+        int blocksPerCopy = stride / 4, wholeRuns = pixels / (4 * LANES) * LANES;
         par.forRange(n, (long) stride * 8, (i0, i1) -> {
+            PhiloxLanes lanes = new PhiloxLanes();
             int[] words = new int[4];
             float[] vals = new float[4];
             for (int i = i0; i < i1; i++) {
                 long first = counter + (long) i * blocksPerCopy;
                 int row = i * pixels;
-                for (int b = 0; b * 4 < pixels; b++) {
+                for (int b = 0; b < wholeRuns; b += LANES) lanes.normals(seed, stream, first + b, out, row + 4 * b);
+                int p = 0;
+                for (int end = S.loopBound(4 * wholeRuns); p < end; p += S.length()) {
+                    FloatVector z = FloatVector.fromArray(S, out, row + p);
+                    z.fma(std, 0f).add(FloatVector.fromArray(S, base, p)).intoArray(out, row + p);
+                }
+                for (; p < 4 * wholeRuns; p++) out[row + p] = Math.fma(out[row + p], std, 0f) + base[p];
+                for (int b = wholeRuns; b * 4 < pixels; b++) {
                     Philox.block(seed, stream, first + b, words, 0);
                     BoxMuller.normals(words[0], words[1], vals, 0);
                     BoxMuller.normals(words[2], words[3], vals, 2);
                     for (int l = 0; l < 4 && b * 4 + l < pixels; l++) {
-                        int p = b * 4 + l;
+                        p = b * 4 + l;
                         out[row + p] = Math.fma(vals[l], std, 0f) + base[p];
                     }
                 }
@@ -49,22 +58,39 @@ final class CpuRandom {
         });
     }
 
-    private interface Transform {
-        void apply(int[] words, float[] values);
-    }
-
-    private static void fill(Parallel par, float[] out, long seed, long stream, long counter, Transform t) {
+    /**
+     * out[i] = fma(v_i, scale, shift) with v_i the normal (or uniform) of element i: element i of a draw at
+     * counter is word i % 4 of block counter + i / 4.
+     */
+    private static void fill(Parallel par, float[] out, boolean normal, long seed, long stream, long counter, float scale,
+                             float shift) {
         int blocks = (out.length + 3) / 4;
         int tasks = (blocks + BLOCKS_PER_TASK - 1) / BLOCKS_PER_TASK;
         par.forEach(tasks, task -> {
+            PhiloxLanes lanes = new PhiloxLanes();
             int[] words = new int[4];
             float[] vals = new float[4];
-            int b1 = Math.min(blocks, (task + 1) * BLOCKS_PER_TASK);
-            for (int blk = task * BLOCKS_PER_TASK; blk < b1; blk++) {
+            int b0 = task * BLOCKS_PER_TASK, b1 = Math.min(blocks, b0 + BLOCKS_PER_TASK);
+            int blk = b0;
+            for (; blk + LANES <= b1 && 4 * (blk + LANES) <= out.length; blk += LANES) {
+                if (normal) lanes.normals(seed, stream, counter + blk, out, 4 * blk);
+                else lanes.uniforms(seed, stream, counter + blk, out, 4 * blk);
+            }
+            int i = 4 * b0;
+            for (int end = 4 * b0 + S.loopBound(4 * (blk - b0)); i < end; i += S.length()) {
+                FloatVector.fromArray(S, out, i).fma(scale, shift).intoArray(out, i);
+            }
+            for (; i < 4 * blk; i++) out[i] = Math.fma(out[i], scale, shift);
+            for (; blk < b1; blk++) {
                 Philox.block(seed, stream, counter + blk, words, 0);
-                t.apply(words, vals);
+                if (normal) {
+                    BoxMuller.normals(words[0], words[1], vals, 0);
+                    BoxMuller.normals(words[2], words[3], vals, 2);
+                } else {
+                    for (int w = 0; w < 4; w++) vals[w] = BoxMuller.uniform(words[w]);
+                }
                 int at = blk * 4;
-                for (int i = 0; i < 4 && at + i < out.length; i++) out[at + i] = vals[i];
+                for (int w = 0; w < 4 && at + w < out.length; w++) out[at + w] = Math.fma(vals[w], scale, shift);
             }
         });
     }
