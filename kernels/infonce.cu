@@ -72,13 +72,7 @@ extern "C" __global__ void infonce_backward_q(const float* q, const float* k, co
             }
         }
     }
-    if (active) {
-#pragma unroll
-        for (int t = 0; t < INFO_PER_LANE; t++) {
-            int c = threadIdx.x + 32 * t;
-            if (c < dim) gq[static_cast<long long>(i) * dim + c] = acc[t];
-        }
-    }
+    if (active) lanes_store<INFO_PER_LANE>(acc, dim, gq + static_cast<long long>(i) * dim);
 }
 
 extern "C" __global__ void infonce_backward_k(const float* q, const float* k, const float* lse, const float* g, float* gk, int rows, int dim, float inv_tau, int tile) {
@@ -109,11 +103,5 @@ extern "C" __global__ void infonce_backward_k(const float* q, const float* k, co
             }
         }
     }
-    if (active) {
-#pragma unroll
-        for (int t = 0; t < INFO_PER_LANE; t++) {
-            int c = threadIdx.x + 32 * t;
-            if (c < dim) gk[static_cast<long long>(j) * dim + c] = acc[t];
-        }
-    }
+    if (active) lanes_store<INFO_PER_LANE>(acc, dim, gk + static_cast<long long>(j) * dim);
 }

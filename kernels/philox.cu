@@ -14,10 +14,10 @@
 //       (stride a multiple of 4: copy i starts at block counter + i * stride / 4); the noise injection
 //       of randomized smoothing in one pass, the same bits as philox_normal of (n, stride) narrowed to
 //       pixels and added to base
-//   noise_levels(x, z, n, levels, t, scale, o0 .. o7)
-//       the training form: o_l = (x + t[l] z) scale[l] for l < levels (at most 8 per launch; t and scale
-//       are device arrays of `levels` floats), rounded as the three separate ops; one read of x and z
-//       for all levels
+//   noise_levels(x, z, n, levels, lv, o0 .. o7)
+//       the training form: o_l = (x + lv.t[l] z) lv.scale[l] for l < levels (at most 8 per launch; the
+//       levels travel by value in the launch's parameters, so a training step uploads nothing for them),
+//       rounded as the three separate ops; one read of x and z for all levels
 // Each thread makes whole blocks: four outputs, one float4 store when the block is complete and out is
 // 16-byte aligned, else element by element up to n.
 //
@@ -157,11 +157,20 @@ extern "C" __global__ void philox_noisy_copies(const float* base, float* out, in
     }
 }
 
-extern "C" __global__ void noise_levels(const float* x, const float* z, long long n, int levels, const float* t, const float* scale, float* o0, float* o1, float* o2, float* o3, float* o4, float* o5, float* o6, float* o7) {
+// The noise levels of one noise_levels launch (unused entries are zero).
+struct NoiseLevels {
+    float t[8];
+    float scale[8];
+};
+
+extern "C" __global__ void noise_levels(const float* x, const float* z, long long n, int levels, NoiseLevels lv, float* o0, float* o1, float* o2, float* o3, float* o4, float* o5, float* o6, float* o7) {
     float* out[8] = {o0, o1, o2, o3, o4, o5, o6, o7};
     for (long long i = blockIdx.x * static_cast<long long>(blockDim.x) + threadIdx.x; i < n;
          i += static_cast<long long>(gridDim.x) * blockDim.x) {
         float xi = x[i], zi = z[i];
-        for (int l = 0; l < levels; l++) out[l][i] = __fmul_rn(__fadd_rn(xi, __fmul_rn(zi, t[l])), scale[l]);
+#pragma unroll
+        for (int l = 0; l < 8; l++) {
+            if (l < levels) out[l][i] = __fmul_rn(__fadd_rn(xi, __fmul_rn(zi, lv.t[l])), lv.scale[l]);
+        }
     }
 }

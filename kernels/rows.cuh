@@ -20,6 +20,16 @@ __device__ __forceinline__ void lanes_load(const float* row, int dim, float* reg
     }
 }
 
+// The lane-held registers back into a row (elements below dim).
+template <int PER_LANE>
+__device__ __forceinline__ void lanes_store(const float* reg, int dim, float* row) {
+#pragma unroll
+    for (int t = 0; t < PER_LANE; t++) {
+        int c = threadIdx.x + 32 * t;
+        if (c < dim) row[c] = reg[t];
+    }
+}
+
 // The dot product of the lane-held row with a row in shared memory, summed over the warp.
 template <int PER_LANE>
 __device__ __forceinline__ float lanes_dot(const float* reg, const float* row, int dim) {

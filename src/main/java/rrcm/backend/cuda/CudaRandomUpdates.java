@@ -59,16 +59,14 @@ public final class CudaRandomUpdates {
         if (n == 0 || out.length == 0) return;
         for (int l0 = 0; l0 < out.length; l0 += 8) {
             int levels = Math.min(8, out.length - l0);
-            CudaStorage ts = ops.upload(java.util.Arrays.copyOfRange(t, l0, l0 + levels));
-            CudaStorage ss = ops.upload(java.util.Arrays.copyOfRange(scale, l0, l0 + levels));
-            try {
-                KernelArgs args = KernelArgs.of().ptr(x.buffer()).ptr(z.buffer()).i64(n).i32(levels).ptr(ts.buffer()).ptr(ss.buffer());
-                for (int l = 0; l < 8; l++) args.ptr(l < levels ? out[l0 + l].buffer() : null);
-                ops.launch1d("noise_levels", n, args);
-            } finally {
-                ops.release(ts);
-                ops.release(ss);
+            int[] lv = new int[16]; // struct NoiseLevels { float t[8]; float scale[8]; }, by value
+            for (int l = 0; l < levels; l++) {
+                lv[l] = Float.floatToRawIntBits(t[l0 + l]);
+                lv[8 + l] = Float.floatToRawIntBits(scale[l0 + l]);
             }
+            KernelArgs args = KernelArgs.of().ptr(x.buffer()).ptr(z.buffer()).i64(n).i32(levels).struct(lv);
+            for (int l = 0; l < 8; l++) args.ptr(l < levels ? out[l0 + l].buffer() : null);
+            ops.launch1d("noise_levels", n, args);
         }
     }
 
