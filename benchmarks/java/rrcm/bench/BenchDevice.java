@@ -1,6 +1,8 @@
 package rrcm.bench;
 
 import java.util.SplittableRandom;
+import rrcm.backend.cuda.CudaOps;
+import rrcm.backend.cuda.CudaStorage;
 import rrcm.device.Device;
 import rrcm.device.emulator.EmulatorDevice;
 import rrcm.device.gpu.CudaDevice;
@@ -34,5 +36,21 @@ final class BenchDevice {
         float[] x = new float[n];
         for (int i = 0; i < n; i++) x[i] = (float) (2 * r.nextDouble() - 1);
         return x;
+    }
+
+    /** A storage read back to the host (the rehearsal test's view of a benchmark's output). */
+    static float[] read(CudaOps ops, CudaStorage s) {
+        float[] out = new float[s.numel()];
+        ops.download(s, out);
+        return out;
+    }
+
+    /** A trial's teardown: its storages (those it made) back to the pool, then the launch layer and the device closed. */
+    static void close(Device device, CudaOps ops, CudaStorage... storages) {
+        if (ops != null) {
+            for (CudaStorage s : storages) if (s != null) ops.release(s);
+            ops.close();
+        }
+        if (device != null) device.close();
     }
 }

@@ -112,20 +112,12 @@ public class GpuBandwidthBench {
             case "adamw" -> p;
             default -> y;
         };
-        float[] out = new float[s.numel()];
-        ops.download(s, out);
-        return out;
+        return BenchDevice.read(ops, s);
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        if (ops != null) {
-            for (CudaStorage s : new CudaStorage[] {x, y, z, bias, sums, rowStat, rowStat2, labels, p, g, m, v, image}) {
-                if (s != null) ops.release(s);
-            }
-            ops.close();
-        }
-        if (device != null) device.close();
+        BenchDevice.close(device, ops, x, y, z, bias, sums, rowStat, rowStat2, labels, p, g, m, v, image);
     }
 
     private long bytesPerOp() {

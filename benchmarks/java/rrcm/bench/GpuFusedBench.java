@@ -107,20 +107,12 @@ public class GpuFusedBench {
     /** The last output, read back (for the rehearsal test): o for attention, the per-row losses for InfoNCE. */
     float[] output() {
         CudaStorage s = attention != null ? o : loss;
-        float[] out = new float[s.numel()];
-        ops.download(s, out);
-        return out;
+        return BenchDevice.read(ops, s);
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        if (ops != null) {
-            for (CudaStorage s : new CudaStorage[] {q, k, v, o, lse, go, gq, gk, gv, loss, gLoss}) {
-                if (s != null) ops.release(s);
-            }
-            ops.close();
-        }
-        if (device != null) device.close();
+        BenchDevice.close(device, ops, q, k, v, o, lse, go, gq, gk, gv, loss, gLoss);
     }
 
     @Benchmark

@@ -79,20 +79,12 @@ public class GpuGemmBench {
 
     /** The last product, read back (for the rehearsal test). */
     float[] product() {
-        float[] out = new float[c.numel()];
-        ops.download(c, out);
-        return out;
+        return BenchDevice.read(ops, c);
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        if (ops != null) {
-            ops.release(a);
-            ops.release(b);
-            ops.release(c);
-            ops.close();
-        }
-        if (device != null) device.close();
+        BenchDevice.close(device, ops, a, b, c);
     }
 
     @Benchmark

@@ -19,8 +19,7 @@ final class CpuInfoNce {
         float[] qb = new float[BLOCK * dim], s = new float[BLOCK * rows], e = new float[rows];
         for (int r0 = 0; r0 < rows; r0 += BLOCK) {
             int m = Math.min(BLOCK, rows - r0);
-            System.arraycopy(q, r0 * dim, qb, 0, m * dim);
-            CpuGemm.gemm(par, new Gemm(1, m, rows, dim, false, true, 0, 0, 0, invTau, 0f), qb, k, s);
+            logits(par, q, k, r0, m, rows, dim, invTau, qb, s);
             for (int r = 0; r < m; r++) {
                 int off = r * rows;
                 float max = CpuSoftmax.max(s, off, rows);
@@ -37,8 +36,7 @@ final class CpuInfoNce {
         float[] qb = new float[BLOCK * dim], s = new float[BLOCK * rows], gqb = new float[BLOCK * dim];
         for (int r0 = 0; r0 < rows; r0 += BLOCK) {
             int m = Math.min(BLOCK, rows - r0);
-            System.arraycopy(q, r0 * dim, qb, 0, m * dim);
-            CpuGemm.gemm(par, new Gemm(1, m, rows, dim, false, true, 0, 0, 0, invTau, 0f), qb, k, s);
+            logits(par, q, k, r0, m, rows, dim, invTau, qb, s);
             for (int r = 0; r < m; r++) {
                 int off = r * rows;
                 float g = gLoss[r0 + r] * invTau;
@@ -53,5 +51,12 @@ final class CpuInfoNce {
                 CpuGemm.gemm(par, dk, s, qb, gk);
             }
         }
+    }
+
+    /** S = q̂[r0, r0 + m) k̂^T / tau into s (m, rows); the block's query rows are left in qb. */
+    private static void logits(Parallel par, float[] q, float[] k, int r0, int m, int rows, int dim, float invTau, float[] qb,
+                               float[] s) {
+        System.arraycopy(q, r0 * dim, qb, 0, m * dim);
+        CpuGemm.gemm(par, new Gemm(1, m, rows, dim, false, true, 0, 0, 0, invTau, 0f), qb, k, s);
     }
 }

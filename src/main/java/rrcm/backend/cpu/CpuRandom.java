@@ -32,13 +32,12 @@ final class CpuRandom {
         NoiseLayout.check(pixels, stride, n, base.length, out.length);
         int blocksPerCopy = stride / 4, wholeRuns = pixels / (4 * LANES) * LANES;
         par.forRange(n, (long) stride * 8, (i0, i1) -> {
-            PhiloxLanes lanes = new PhiloxLanes();
             int[] words = new int[4];
             float[] vals = new float[4];
             for (int i = i0; i < i1; i++) {
                 long first = counter + (long) i * blocksPerCopy;
                 int row = i * pixels;
-                for (int b = 0; b < wholeRuns; b += LANES) lanes.normals(seed, stream, first + b, out, row + 4 * b);
+                for (int b = 0; b < wholeRuns; b += LANES) PhiloxLanes.normals(seed, stream, first + b, out, row + 4 * b);
                 int p = 0;
                 for (int end = S.loopBound(4 * wholeRuns); p < end; p += S.length()) {
                     FloatVector z = FloatVector.fromArray(S, out, row + p);
@@ -67,14 +66,13 @@ final class CpuRandom {
         int blocks = (out.length + 3) / 4;
         int tasks = (blocks + BLOCKS_PER_TASK - 1) / BLOCKS_PER_TASK;
         par.forEach(tasks, task -> {
-            PhiloxLanes lanes = new PhiloxLanes();
             int[] words = new int[4];
             float[] vals = new float[4];
             int b0 = task * BLOCKS_PER_TASK, b1 = Math.min(blocks, b0 + BLOCKS_PER_TASK);
             int blk = b0;
             for (; blk + LANES <= b1 && 4 * (blk + LANES) <= out.length; blk += LANES) {
-                if (normal) lanes.normals(seed, stream, counter + blk, out, 4 * blk);
-                else lanes.uniforms(seed, stream, counter + blk, out, 4 * blk);
+                if (normal) PhiloxLanes.normals(seed, stream, counter + blk, out, 4 * blk);
+                else PhiloxLanes.uniforms(seed, stream, counter + blk, out, 4 * blk);
             }
             int i = 4 * b0;
             for (int end = 4 * b0 + S.loopBound(4 * (blk - b0)); i < end; i += S.length()) {

@@ -57,13 +57,12 @@ class PhiloxLanesTest {
     void blocksAreTheScalarPhiloxBlocks() {
         long[][] keys = {{0, 0, 0}, {20251125, 7, 3}, {-1, -2, 0xFFFF_FFFFL - 2}, {0x9E3779B97F4A7C15L, 0x300000005L, -3},
             {Long.MIN_VALUE, Long.MAX_VALUE, Long.MAX_VALUE - 1}};
-        PhiloxLanes lanes = new PhiloxLanes();
         int[] words = new int[4];
         for (long[] k : keys) {
             float[] normals = new float[4 * LANES], uniforms = new float[4 * LANES];
             float[] wantN = new float[4 * LANES], wantU = new float[4 * LANES];
-            lanes.normals(k[0], k[1], k[2], normals, 0);
-            lanes.uniforms(k[0], k[1], k[2], uniforms, 0);
+            PhiloxLanes.normals(k[0], k[1], k[2], normals, 0);
+            PhiloxLanes.uniforms(k[0], k[1], k[2], uniforms, 0);
             for (int j = 0; j < LANES; j++) {
                 Philox.block(k[0], k[1], k[2] + j, words, 0);
                 BoxMuller.normals(words[0], words[1], wantN, 4 * j);

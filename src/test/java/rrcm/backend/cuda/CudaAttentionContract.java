@@ -8,14 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import rrcm.backend.AttentionShape;
 import rrcm.backend.DType;
 import rrcm.backend.Storage;
-import rrcm.backend.cpu.CpuBackend;
 import rrcm.device.Device;
 import rrcm.testing.Close;
 import rrcm.testing.Data;
@@ -27,7 +24,7 @@ import rrcm.testing.Data;
  * tq != tk, several heads, scales of either sign, NaN inputs, misuse. Subclasses choose the device.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class CudaAttentionContract {
+abstract class CudaAttentionContract extends CudaFamilyContract {
     /**
      * o and the gradients, per row of dh: fp32 on both sides with different summation orders (keys in
      * tiles of 32 here, 128 on the CPU; the online rescaling at other points; exp and log from another
@@ -45,33 +42,15 @@ abstract class CudaAttentionContract {
     static final Close BITS = new Close(0, 0, "with one key p = exp(0) = 1 exactly: o = v, lse = the score (the same "
             + "fma chain on both sides), gv = go summed over queries in the same order");
 
-    private CpuBackend cpu;
-    CudaOps ops;
     CudaAttention attention;
-    private Device device;
 
-    abstract Device openDevice();
-
-    /** Whether to add GPU-sized shapes (too slow for the emulator). */
-    abstract boolean large();
-
-    /** Changes how the device orders blocks and threads for the {@code run}-th repeat of a launch (a GPU: no-op). */
-    void reschedule(Device device, int run) {}
-
-    @BeforeAll
-    void setUp() {
-        cpu = new CpuBackend(2);
-        device = openDevice();
-        ops = new CudaOps(device, CudaOps.Matmul.FP32);
+    @Override
+    void open(CudaOps ops) {
         attention = new CudaAttention(ops);
     }
 
-    @AfterAll
-    void tearDown() {
-        if (ops != null) ops.close();
-        if (device != null) device.close();
-        cpu.close();
-    }
+    /** Changes how the device orders blocks and threads for the {@code run}-th repeat of a launch (a GPU: no-op). */
+    void reschedule(Device device, int run) {}
 
     /** heads, tq, tk, dh: every compiled width and widths between them, tails everywhere. */
     List<int[]> shapes() {
@@ -122,7 +101,7 @@ abstract class CudaAttentionContract {
                 cgv = cpu.allocate(DType.F32, v.length);
         cpu.attention(s, cq, ck, cv, co, clse);
         cpu.attentionBackward(s, cq, ck, cv, co, clse, cgo, cgq, cgk, cgv);
-        Case c = new Case(s, q, k, v, go, cpu(co), cpu(clse), cpu(cgq), cpu(cgk), cpu(cgv));
+        Case c = new Case(s, q, k, v, go, host(co), host(clse), host(cgq), host(cgk), host(cgv));
         for (Storage t : List.of(cq, ck, cv, cgo, co, clse, cgq, cgk, cgv)) cpu.release(t);
         return c;
     }
@@ -134,24 +113,12 @@ abstract class CudaAttentionContract {
                 Data.normal(seed + 3, nq));
     }
 
-    private float[] cpu(Storage s) {
-        float[] x = new float[s.numel()];
-        cpu.download(s, x);
-        return x;
-    }
-
-    float[] download(CudaStorage s) {
-        float[] x = new float[s.numel()];
-        ops.download(s, x);
-        return x;
-    }
-
     /** The device's o and lse from the case's inputs. */
     float[][] forward(Case c) {
         CudaStorage q = ops.upload(c.q), k = ops.upload(c.k), v = ops.upload(c.v);
         CudaStorage o = ops.allocate(DType.F32, c.q.length), lse = ops.allocate(DType.F32, c.lse.length);
         attention.attention(c.s, q, k, v, o, lse);
-        float[][] r = {download(o), download(lse)};
+        float[][] r = {host(o), host(lse)};
         for (CudaStorage t : List.of(q, k, v, o, lse)) ops.release(t);
         return r;
     }
@@ -163,7 +130,7 @@ abstract class CudaAttentionContract {
         CudaStorage gq = ops.allocate(DType.F32, c.q.length), gk = ops.allocate(DType.F32, c.k.length),
                 gv = ops.allocate(DType.F32, c.v.length);
         attention.attentionBackward(c.s, q, k, v, o, lse, go, gq, gk, gv);
-        float[][] r = {download(gq), download(gk), download(gv)};
+        float[][] r = {host(gq), host(gk), host(gv)};
         for (CudaStorage t : List.of(q, k, v, o, lse, go, gq, gk, gv)) ops.release(t);
         return r;
     }
@@ -271,8 +238,8 @@ abstract class CudaAttentionContract {
                 gv = ops.allocate(DType.F32, c.v.length);
         attention.attention(c.s, q, k, v, o, lse);
         attention.attentionBackward(c.s, q, k, v, o, lse, go, gq, gk, gv);
-        checkForward("chained", c, new float[][] {download(o), download(lse)});
-        checkBackward("chained", c, new float[][] {download(gq), download(gk), download(gv)});
+        checkForward("chained", c, new float[][] {host(o), host(lse)});
+        checkBackward("chained", c, new float[][] {host(gq), host(gk), host(gv)});
         for (CudaStorage t : List.of(q, k, v, go, o, lse, gq, gk, gv)) ops.release(t);
     }
 
@@ -343,12 +310,12 @@ abstract class CudaAttentionContract {
         Case c = randomCase(d, defaultScale(64), 800);
         float[][] f0 = forward(c), b0 = backward(c);
         for (int run = 1; run <= 2; run++) {
-            reschedule(device, run);
+            reschedule(ops.device(), run);
             float[][] f = forward(c), b = backward(c);
             for (int i = 0; i < f.length; i++) assertArrayEquals(f0[i], f[i], "forward output " + i + ", run " + run);
             for (int i = 0; i < b.length; i++) assertArrayEquals(b0[i], b[i], "backward output " + i + ", run " + run);
         }
-        reschedule(device, 0);
+        reschedule(ops.device(), 0);
         checkForward("repeat", c, f0);
         checkBackward("repeat", c, b0);
     }
@@ -364,10 +331,10 @@ abstract class CudaAttentionContract {
         CudaStorage gq = ops.allocate(DType.F32, c.q.length), gk = ops.allocate(DType.F32, c.k.length),
                 gv = ops.allocate(DType.F32, c.v.length);
         narrow.attention(c.s, q, k, v, o, lse);
-        checkForward("3 heads per block", c, new float[][] {download(o), download(lse)});
+        checkForward("3 heads per block", c, new float[][] {host(o), host(lse)});
         CudaStorage co = ops.upload(c.o), clse = ops.upload(c.lse);
         narrow.attentionBackward(c.s, q, k, v, co, clse, go, gq, gk, gv);
-        checkBackward("3 heads per block", c, new float[][] {download(gq), download(gk), download(gv)});
+        checkBackward("3 heads per block", c, new float[][] {host(gq), host(gk), host(gv)});
         for (CudaStorage t : List.of(q, k, v, go, o, lse, gq, gk, gv, co, clse)) ops.release(t);
     }
 
