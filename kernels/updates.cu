@@ -10,9 +10,10 @@
 //         p = p decay - step_size (m / (sqrt(v) / sqrt_bias2 + eps))
 //       with decay = 1 - lr wd, step_size = lr / bias1 and sqrt_bias2 = sqrt(bias2) rounded on the host
 //       as the CPU backend rounds them.
-//   adamw_all(table, offsets, scalars, tensors, total, sqrt_bias2, w1, beta2, w2, eps)
+//   adamw_all(table, offsets, rates, tensors, total, lr, bias1, sqrt_bias2, w1, beta2, w2, eps)
 //       adamw over a list of tensors in one launch: table holds (p, g, m, v) addresses for each tensor,
-//       offsets the running element counts (tensors + 1 ints), scalars (decay, step_size) per tensor.
+//       offsets the running element counts (tensors + 1 ints), rates (lr scale, weight decay) per tensor
+//       (kept on the device between steps; lr and bias1 come by value, the host's roundings redone).
 //       A grid-stride loop over all elements finds each element's tensor by binary search in offsets.
 //   pointer_table(table, slot, count, a0 .. a7)
 //       table[slot + i] = the address of a_i, i < count: how the host, which holds buffers rather than
@@ -110,7 +111,7 @@ extern "C" __global__ void axpby_all(const unsigned long long* table, const int*
     }
 }
 
-extern "C" __global__ void adamw_all(const unsigned long long* table, const int* offsets, const float* scalars, int tensors, long long total, float sqrt_bias2, float w1, float beta2, float w2, float eps) {
+extern "C" __global__ void adamw_all(const unsigned long long* table, const int* offsets, const float* rates, int tensors, long long total, float lr, float bias1, float sqrt_bias2, float w1, float beta2, float w2, float eps) {
     for (long long e = blockIdx.x * static_cast<long long>(blockDim.x) + threadIdx.x; e < total;
          e += static_cast<long long>(gridDim.x) * blockDim.x) {
         int lo = tensor_of(offsets, tensors, e);
@@ -120,7 +121,10 @@ extern "C" __global__ void adamw_all(const unsigned long long* table, const int*
         float* m = reinterpret_cast<float*>(table[4 * lo + 2]);
         float* v = reinterpret_cast<float*>(table[4 * lo + 3]);
         float pi = p[i], mi = m[i], vi = v[i];
-        adamw_one(pi, g[i], mi, vi, scalars[2 * lo], scalars[2 * lo + 1], sqrt_bias2, w1, beta2, w2, eps);
+        // the host's float steps: lr_t = lr * scale, decay = 1 - lr_t * wd, step size = lr_t / bias1
+        float lr_t = __fmul_rn(lr, rates[2 * lo]);
+        float decay = __fadd_rn(1.0f, -__fmul_rn(lr_t, rates[2 * lo + 1]));
+        adamw_one(pi, g[i], mi, vi, decay, lr_t / bias1, sqrt_bias2, w1, beta2, w2, eps);
         p[i] = pi;
         m[i] = mi;
         v[i] = vi;

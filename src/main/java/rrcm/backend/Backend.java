@@ -182,10 +182,12 @@ public interface Backend {
 
     /**
      * {@link #adamw} on every tensor of a parameter list in one call (one launch on a device): tensor i
-     * with learning rate lr[i] and weight decay weightDecay[i]. The same bits as the calls one by one.
+     * with learning rate {@code lr * lrScale[i]} (one float product) and weight decay weightDecay[i]. The
+     * same bits as the calls one by one. lrScale and weightDecay belong to the list and seldom change (a
+     * device backend keeps them on the device, so that a step sends nothing but its arguments).
      */
-    void adamwAll(Storage[] p, Storage[] g, Storage[] m, Storage[] v, float[] lr, float[] weightDecay, float beta1,
-                  float beta2, float eps, float bias1, float bias2);
+    void adamwAll(Storage[] p, Storage[] g, Storage[] m, Storage[] v, float lr, float[] lrScale, float[] weightDecay,
+                  float beta1, float beta2, float eps, float bias1, float bias2);
 
     /** y = a * y + b * x, in place (an EMA update with a = mu, b = 1 - mu). */
     void axpby(Storage y, Storage x, float a, float b);

@@ -13,11 +13,12 @@ public final class UpdateLists {
         }
     }
 
-    public static void check(String op, Storage[] p, Storage[] g, Storage[] m, Storage[] v, float[] lr, float[] weightDecay) {
+    public static void check(String op, Storage[] p, Storage[] g, Storage[] m, Storage[] v, float[] lrScale, float[] weightDecay) {
         int n = p.length;
-        if (g.length != n || m.length != n || v.length != n || lr.length != n || weightDecay.length != n) {
+        if (g.length != n || m.length != n || v.length != n || lrScale.length != n || weightDecay.length != n) {
             throw new IllegalArgumentException(op + ": " + n + " parameters but " + g.length + " gradients, " + m.length + " and "
-                    + v.length + " moments, " + lr.length + " learning rates and " + weightDecay.length + " weight decays");
+                    + v.length + " moments, " + lrScale.length + " learning-rate scales and " + weightDecay.length
+                    + " weight decays");
         }
         for (int i = 0; i < n; i++) {
             int size = p[i].numel();

@@ -46,11 +46,11 @@ public final class AdamW {
         // every parameter that has a gradient, in one backend call (one launch on a GPU)
         java.util.List<Tensor> ps = new java.util.ArrayList<>(), gs = new java.util.ArrayList<>();
         java.util.List<Tensor> ms = new java.util.ArrayList<>(), vs = new java.util.ArrayList<>();
-        float[] lrs = new float[params.size()], decays = new float[params.size()];
+        float[] scales = new float[params.size()], decays = new float[params.size()];
         for (Param p : params) {
             Tensor g = p.tensor().grad();
             if (g == null) continue;
-            lrs[ps.size()] = lr * p.lrScale();
+            scales[ps.size()] = p.lrScale();
             decays[ps.size()] = p.weightDecay();
             ps.add(p.tensor());
             gs.add(g);
@@ -58,8 +58,8 @@ public final class AdamW {
             vs.add(v.get(p.name()));
         }
         int n = ps.size();
-        InPlace.adamwAll(ps, gs, ms, vs, java.util.Arrays.copyOf(lrs, n), java.util.Arrays.copyOf(decays, n), beta1, beta2,
-                eps, step);
+        InPlace.adamwAll(ps, gs, ms, vs, lr, java.util.Arrays.copyOf(scales, n), java.util.Arrays.copyOf(decays, n), beta1,
+                beta2, eps, step);
     }
 
     public void zeroGrad() {

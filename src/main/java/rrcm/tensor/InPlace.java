@@ -80,11 +80,11 @@ public final class InPlace {
     /** One AdamW step (see {@link rrcm.backend.Backend#adamw}); p, g, m and v share one shape. */
     /**
      * {@link #adamw} on every tensor of a list, in one backend call (one launch on a device): p[i] with
-     * learning rate lr[i] and weight decay weightDecay[i], all on one backend.
+     * learning rate lr * lrScale[i] and weight decay weightDecay[i], all on one backend.
      */
     public static void adamwAll(java.util.List<Tensor> p, java.util.List<Tensor> g, java.util.List<Tensor> m,
-                                java.util.List<Tensor> v, float[] lr, float[] weightDecay, float beta1, float beta2, float eps,
-                                int step) {
+                                java.util.List<Tensor> v, float lr, float[] lrScale, float[] weightDecay, float beta1, float beta2,
+                                float eps, int step) {
         int n = p.size();
         if (n == 0) return;
         Storage[] ps = new Storage[n], gs = new Storage[n], ms = new Storage[n], vs = new Storage[n];
@@ -99,7 +99,7 @@ public final class InPlace {
             vs[i] = v.get(i).storage();
         }
         float bias1 = (float) (1 - Math.pow(beta1, step)), bias2 = (float) (1 - Math.pow(beta2, step));
-        p.get(0).backend().adamwAll(ps, gs, ms, vs, lr, weightDecay, beta1, beta2, eps, bias1, bias2);
+        p.get(0).backend().adamwAll(ps, gs, ms, vs, lr, lrScale, weightDecay, beta1, beta2, eps, bias1, bias2);
     }
 
     public static void adamw(Tensor p, Tensor g, Tensor m, Tensor v, float lr, float beta1, float beta2, float eps,

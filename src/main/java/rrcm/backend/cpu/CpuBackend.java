@@ -352,10 +352,12 @@ public final class CpuBackend implements Backend, AutoCloseable {
     }
 
     @Override
-    public void adamwAll(Storage[] p, Storage[] g, Storage[] m, Storage[] v, float[] lr, float[] weightDecay, float beta1,
-                         float beta2, float eps, float bias1, float bias2) {
-        rrcm.backend.UpdateLists.check("adamw_all", p, g, m, v, lr, weightDecay);
-        for (int i = 0; i < p.length; i++) adamw(p[i], g[i], m[i], v[i], lr[i], beta1, beta2, eps, weightDecay[i], bias1, bias2);
+    public void adamwAll(Storage[] p, Storage[] g, Storage[] m, Storage[] v, float lr, float[] lrScale, float[] weightDecay,
+                         float beta1, float beta2, float eps, float bias1, float bias2) {
+        rrcm.backend.UpdateLists.check("adamw_all", p, g, m, v, lrScale, weightDecay);
+        for (int i = 0; i < p.length; i++) {
+            adamw(p[i], g[i], m[i], v[i], lr * lrScale[i], beta1, beta2, eps, weightDecay[i], bias1, bias2);
+        }
     }
 
     @Override

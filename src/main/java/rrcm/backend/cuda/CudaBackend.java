@@ -305,11 +305,11 @@ public final class CudaBackend implements Backend, AutoCloseable {
     }
 
     @Override
-    public synchronized void adamwAll(Storage[] p, Storage[] g, Storage[] m, Storage[] v, float[] lr, float[] weightDecay,
-                                      float beta1, float beta2, float eps, float bias1, float bias2) {
+    public synchronized void adamwAll(Storage[] p, Storage[] g, Storage[] m, Storage[] v, float lr, float[] lrScale,
+                                      float[] weightDecay, float beta1, float beta2, float eps, float bias1, float bias2) {
         String op = "adamwAll";
-        randomUpdates.adamwAll(cudas(p, op), cudas(g, op), cudas(m, op), cudas(v, op), lr, weightDecay, beta1, beta2, eps,
-                bias1, bias2);
+        randomUpdates.adamwAll(cudas(p, op), cudas(g, op), cudas(m, op), cudas(v, op), lr, lrScale, weightDecay, beta1, beta2,
+                eps, bias1, bias2);
     }
 
     @Override

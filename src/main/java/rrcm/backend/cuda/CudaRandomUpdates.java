@@ -89,13 +89,15 @@ public final class CudaRandomUpdates {
     /**
      * AdamW over a list of tensors in one launch (see Backend#adamwAll). The table of their addresses is
      * made on the device the first time a list is seen and kept while the same storages come back (a
-     * parameter list's storages live as long as its optimizer); the per-tensor scalars travel each call.
+     * parameter list's storages live as long as its optimizer), and so are the per-tensor learning-rate
+     * scales and weight decays, uploaded again only when they change: a step uploads nothing (an upload
+     * from pageable memory waits for the device's queue, which would stall the host at every step).
      */
-    public void adamwAll(CudaStorage[] p, CudaStorage[] g, CudaStorage[] m, CudaStorage[] v, float[] lr, float[] weightDecay,
-                         float beta1, float beta2, float eps, float bias1, float bias2) {
+    public void adamwAll(CudaStorage[] p, CudaStorage[] g, CudaStorage[] m, CudaStorage[] v, float lr, float[] lrScale,
+                         float[] weightDecay, float beta1, float beta2, float eps, float bias1, float bias2) {
         String op = "adamw_all";
         int n = p.length;
-        UpdateLists.check(op, p, g, m, v, lr, weightDecay);
+        UpdateLists.check(op, p, g, m, v, lrScale, weightDecay);
         if (n == 0) return;
         CudaStorage[] all = new CudaStorage[4 * n];
         for (int i = 0; i < n; i++) {
@@ -105,21 +107,25 @@ public final class CudaRandomUpdates {
             all[4 * i + 3] = ops.f32(v[i], op);
         }
         Table t = table(all, 4, true);
-        float sqrtBias2 = (float) Math.sqrt(bias2);
-        float[] scalars = new float[2 * n];
-        for (int i = 0; i < n; i++) {
-            scalars[2 * i] = 1f - lr[i] * weightDecay[i];
-            scalars[2 * i + 1] = lr[i] / bias1;
-        }
         if (t.total == 0) return;
-        CudaStorage s = ops.upload(scalars);
-        try {
-            ops.launch1d("adamw_all", t.total, KernelArgs.of().ptr(t.addresses.buffer()).ptr(t.offsets.buffer()).ptr(s.buffer())
-                    .i32(n).i64(t.total).f32(sqrtBias2).f32(1f - beta1).f32(beta2).f32(1f - beta2).f32(eps));
-        } finally {
-            ops.release(s);
+        float[] rates = new float[2 * n]; // (lrScale, weightDecay) per tensor
+        for (int i = 0; i < n; i++) {
+            rates[2 * i] = lrScale[i];
+            rates[2 * i + 1] = weightDecay[i];
         }
+        if (!java.util.Arrays.equals(rates, adamwRates)) {
+            if (adamwRatesOnDevice != null) ops.release(adamwRatesOnDevice);
+            adamwRatesOnDevice = ops.upload(rates);
+            adamwRates = rates;
+        }
+        ops.launch1d("adamw_all", t.total, KernelArgs.of().ptr(t.addresses.buffer()).ptr(t.offsets.buffer())
+                .ptr(adamwRatesOnDevice.buffer()).i32(n).i64(t.total).f32(lr).f32(bias1).f32((float) Math.sqrt(bias2))
+                .f32(1f - beta1).f32(beta2).f32(1f - beta2).f32(eps));
     }
+
+    /** The last (lrScale, weightDecay) pairs of adamwAll, on the host and on the device. */
+    private float[] adamwRates;
+    private CudaStorage adamwRatesOnDevice;
 
     /** The device-side address table of a list of storages (four per tensor) and the tensors' running sizes. */
     private record Table(CudaStorage[] key, CudaStorage addresses, CudaStorage offsets, long total) {}

@@ -41,9 +41,11 @@ abstract class CudaFamilyContract {
 
     @AfterAll
     void tearDown() {
-        for (CudaStorage s : made) if (!s.released()) ops.release(s);
-        ops.close();
-        device.close();
+        if (ops != null) { // null when the device could not be opened: that failure is the one to report
+            for (CudaStorage s : made) if (!s.released()) ops.release(s);
+            ops.close();
+        }
+        if (device != null) device.close();
         cpu.close();
     }
 

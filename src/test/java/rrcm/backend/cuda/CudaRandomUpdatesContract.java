@@ -154,16 +154,20 @@ abstract class CudaRandomUpdatesContract extends CudaFamilyContract {
         }
     }
 
-    /** A parameter list in one launch: the CPU's per-tensor steps, bit for bit, with per-tensor rates and decays. */
+    /**
+     * A parameter list in one launch: the CPU's per-tensor steps, bit for bit, with per-tensor rate scales and
+     * decays, a learning rate that changes every step and decays that change in the third (the device's
+     * copy of the scales and decays must follow).
+     */
     @Test
     void adamwOverAListIsTheCpuBackendsPerTensorStepBitForBit() {
         int[] sizes = large() ? new int[] {768, 1, 3072 * 768, 5, 768 * 768 + 3} : new int[] {7, 1, 64, 5, 33};
         int n = sizes.length;
-        float[] lr = new float[n], wd = new float[n];
+        float[] scale = new float[n], wd = new float[n];
         Storage[] cp = new Storage[n], cg = new Storage[n], cm = new Storage[n], cv = new Storage[n];
         CudaStorage[] dp = new CudaStorage[n], dg = new CudaStorage[n], dm = new CudaStorage[n], dv = new CudaStorage[n];
         for (int i = 0; i < n; i++) {
-            lr[i] = 1e-3f * (i + 1) / n;
+            scale[i] = (i + 1f) / n;
             wd[i] = i % 2 == 0 ? 0.05f : 0f;
             float[] p = Data.normal(40 + i, sizes[i]), g = Data.normal(50 + i, sizes[i]);
             float[] m = Data.normal(60 + i, sizes[i]), v = Data.uniform(70 + i, sizes[i], 0f, 2f);
@@ -177,9 +181,16 @@ abstract class CudaRandomUpdatesContract extends CudaFamilyContract {
             dv[i] = dev(v);
         }
         for (int t = 1; t <= 3; t++) { // the second and third steps reuse the address table
-            float bias1 = (float) (1 - Math.pow(0.9, t)), bias2 = (float) (1 - Math.pow(0.999, t));
-            for (int i = 0; i < n; i++) cpu.adamw(cp[i], cg[i], cm[i], cv[i], lr[i], 0.9f, 0.999f, 1e-8f, wd[i], bias1, bias2);
-            family.adamwAll(dp, dg, dm, dv, lr, wd, 0.9f, 0.999f, 1e-8f, bias1, bias2);
+            float bias1 = (float) (1 - Math.pow(0.9, t)), bias2 = (float) (1 - Math.pow(0.999, t)), lr = 1e-3f / t;
+            if (t == 3) {
+                wd = wd.clone();
+                wd[0] = 0.1f;
+                wd[1] = 0.02f;
+            }
+            for (int i = 0; i < n; i++) {
+                cpu.adamw(cp[i], cg[i], cm[i], cv[i], lr * scale[i], 0.9f, 0.999f, 1e-8f, wd[i], bias1, bias2);
+            }
+            family.adamwAll(dp, dg, dm, dv, lr, scale, wd, 0.9f, 0.999f, 1e-8f, bias1, bias2);
         }
         for (int i = 0; i < n; i++) {
             assertSameBits(host(cp[i]), host(dp[i]), "p of tensor " + i);
@@ -190,9 +201,10 @@ abstract class CudaRandomUpdatesContract extends CudaFamilyContract {
         // another list (a storage replaced) gets its own table
         CudaStorage[] other = dp.clone();
         other[1] = dev(new float[] {1f});
-        family.adamwAll(other, dg, dm, dv, lr, wd, 0.9f, 0.999f, 1e-8f, 0.5f, 0.5f);
+        family.adamwAll(other, dg, dm, dv, 1e-3f, scale, wd, 0.9f, 0.999f, 1e-8f, 0.5f, 0.5f);
         float m1 = host(dm[1])[0], v1 = host(dv[1])[0]; // the moments after this step
-        float expected = 1f - lr[1] / 0.5f * (m1 / ((float) Math.sqrt(v1) / (float) Math.sqrt(0.5f) + 1e-8f));
+        float lr1 = 1e-3f * scale[1], decay1 = 1f - lr1 * wd[1];
+        float expected = decay1 - lr1 / 0.5f * (m1 / ((float) Math.sqrt(v1) / (float) Math.sqrt(0.5f) + 1e-8f));
         assertEquals(expected, host(other[1])[0], 1e-6f, "the replaced tensor was updated through the new table");
     }
 
