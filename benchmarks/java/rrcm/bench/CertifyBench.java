@@ -47,7 +47,9 @@ import rrcm.tensor.Tensor;
  * argmax, one-hot sums on the backend, one copy of the counts to the host). libtorch through DJL: the
  * same steps composed from its ops (randn, the same network with attention as matmul-softmax-matmul,
  * since DJL exposes no fused attention, argmax, one-hot sums), same weights, same number of threads.
- * The forward pass alone is measured too, on the same input for both.
+ * The forward pass alone is measured too, on the same input for both. The secondary {@code gflop} score
+ * is the forward's products (GEMM and attention, counted by the CPU backend) per second, for both sides
+ * the same work: divided by {@link PeakFlopsBench}'s peak it says how much of the machine the pass uses.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -115,7 +117,13 @@ public class CertifyBench {
         int d = config.dim();
         timeToken = torch.create(TimeEmbedding.sinusoidal(time, d), new Shape(1, 1, d)).broadcast(BATCH, 1, d);
         checkSameNetwork();
+        long before = Backends.cpu().productFlops();
+        forward(new GemmBench.Flops());
+        forwardGflop = (Backends.cpu().productFlops() - before) * 1e-9;
     }
+
+    /** The products of one forward of the batch, in GFLOP (counted by the CPU backend in setup). */
+    private double forwardGflop;
 
     // The two renderings must compute the same logits, or the comparison means nothing.
     private void checkSameNetwork() {
@@ -148,13 +156,15 @@ public class CertifyBench {
     /** Ours: noise, forward, argmax and vote counting for 500 copies; the counts end on the host. */
     @Benchmark
     @OperationsPerInvocation(BATCH)
-    public long[] certifyBatch() {
+    public long[] certifyBatch(GemmBench.Flops f) {
+        f.gflop += forwardGflop;
         return smoothed.counts(0, image, SmoothedClassifier.Phase.ESTIMATION, 0, BATCH);
     }
 
     @Benchmark
     @OperationsPerInvocation(BATCH)
-    public float[] torchCertifyBatch() {
+    public float[] torchCertifyBatch(GemmBench.Flops f) {
+        f.gflop += forwardGflop;
         try (NDManager m = torch.newSubManager()) {
             NDArray noise = m.randomNormal(0f, (float) (2 * SIGMA * cIn), new Shape(BATCH, 1, 28, 28), DataType.FLOAT32);
             NDArray votes = torchForward(m, noise.add(torchImage)).argMax(1).oneHot(CLASSES).sum(new int[] {0});
@@ -165,7 +175,8 @@ public class CertifyBench {
     /** The forward pass alone (logits of 500 prepared inputs), ours. */
     @Benchmark
     @OperationsPerInvocation(BATCH)
-    public float forward() {
+    public float forward(GemmBench.Flops f) {
+        f.gflop += forwardGflop;
         try (Autograd.NoGrad ng = Autograd.noGrad(); MemoryScope s = MemoryScope.open()) {
             return classifier.forward(input, time).argmax(1).toFloat().sum().item();
         }
@@ -173,7 +184,8 @@ public class CertifyBench {
 
     @Benchmark
     @OperationsPerInvocation(BATCH)
-    public float torchForwardOnly() {
+    public float torchForwardOnly(GemmBench.Flops f) {
+        f.gflop += forwardGflop;
         try (NDManager m = torch.newSubManager()) {
             return torchForward(m, copyOf(torchInput, m)).argMax(1).toType(DataType.FLOAT32, false).sum().getFloat();
         }

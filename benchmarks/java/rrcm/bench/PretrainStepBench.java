@@ -45,7 +45,9 @@ import rrcm.workflows.PretrainStep;
  * One whole pre-training step (method.md 2.3: two strong views and a weak one, online and EMA-target
  * passes, symmetric contrastive and consistency InfoNCE, backward, clipping, AdamW, EMA) on the small
  * configurations, ours beside the same step composed from libtorch ops in eager mode, same batch,
- * same threads. Throughput in steps per second; images per second is that times the batch.
+ * same threads. Throughput in steps per second; images per second is that times the batch. The secondary
+ * {@code gflop} score is the step's products (GEMM, attention, InfoNCE, counted by the CPU backend; the
+ * same work for both sides) per second, to set against {@link PeakFlopsBench}'s peak.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -87,6 +89,10 @@ public class PretrainStepBench {
         viewA = uniform(3, n);
         viewB = uniform(4, n);
         weak = uniform(5, n);
+        long before = Backends.cpu().productFlops();
+        ours(new GemmBench.Flops());
+        stepGflop = (Backends.cpu().productFlops() - before) * 1e-9;
+        step = 0;
 
         torch = NDManager.newBaseManager("PyTorch");
         online = copy(on.namedParameters(), true);
@@ -129,15 +135,20 @@ public class PretrainStepBench {
         return out;
     }
 
+    /** The products of one step (GEMM, attention, InfoNCE), in GFLOP, counted by the CPU backend in setup. */
+    private double stepGflop;
+
     @Benchmark
-    public float ours() {
+    public float ours(GemmBench.Flops f) {
+        f.gflop += stepGflop;
         try (MemoryScope s = MemoryScope.open()) {
             return ours.run(step++, viewA, viewB, weak, batch, 1, 28, 28).total().item();
         }
     }
 
     @Benchmark
-    public float libtorch() {
+    public float libtorch(GemmBench.Flops f) {
+        f.gflop += stepGflop;
         int k = torchStep++;
         try (NDManager m = torch.newSubManager()) {
             Shape shape = new Shape(batch, 1, 28, 28);

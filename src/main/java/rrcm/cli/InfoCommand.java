@@ -7,10 +7,12 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import rrcm.backend.BackendStatus;
 import rrcm.backend.Backends;
+import rrcm.backend.cpu.CpuTuning;
 
 /** Prints what this machine offers the engine: Java, vector width, threads, and every backend's status. */
 @Command(name = "info", mixinStandardHelpOptions = true,
-        description = "Show the Java runtime, Vector API width, CPU threads and the status of each backend.")
+        description = "Show the Java runtime, Vector API width, the CPU kernels chosen for this machine, CPU threads "
+                + "and the status of each backend.")
 final class InfoCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -23,6 +25,9 @@ final class InfoCommand implements Runnable {
                 System.getProperty("java.vendor"));
         out.printf("vector api  %d-bit preferred species, %d float lanes%n",
                 FloatVector.SPECIES_PREFERRED.vectorBitSize(), FloatVector.SPECIES_PREFERRED.length());
+        out.printf("cpu model   %s%n", CpuTuning.cpuModel());
+        out.println("cpu kernels (chosen for this machine at start-up)");
+        for (String line : CpuTuning.describe()) out.printf("  %s%n", line);
         out.printf("cpu threads %d used of %d available%n", Backends.cpuThreads(),
                 Runtime.getRuntime().availableProcessors());
         out.println("backends");

@@ -37,8 +37,10 @@ import rrcm.backend.AttentionShape;
  * {@link CpuMath}'s, whose results do not depend on the JIT's state either.
  */
 final class CpuAttention {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = CpuTuning.FLOATS;
     private static final int L = S.length();
+    /** Tiles of 4 rows by 4 vectors (16 sums) where there are 32 vector registers, else 4 by 2. */
+    private static final boolean WIDE = CpuTuning.ATTENTION_NV == 4;
     /** Keys per block; fixed, since the forward's rounding depends on it. */
     private static final int BK = 128;
     /** Query rows per block at most: two (BQ, BK) score blocks stay well inside L2. */
@@ -266,7 +268,8 @@ final class CpuAttention {
     /**
      * C (rows, cols) += A (rows, depth) B (depth, cols), with A(r, k) = a[aOff + r aRow + k aCol], B and C
      * row-major; cols is a multiple of L. Tiles of 4 rows by 4 vectors keep 16 sums in registers, so each
-     * step loads 4 B vectors and 4 A elements for 16 FMAs; columns left over go 4 rows by 1 vector. Rows
+     * step loads 4 B vectors and 4 A elements for 16 FMAs; with 16 vector registers that tile spills, and
+     * it is 4 rows by 2 vectors; columns left over go 4 rows by 1 vector. Rows
      * past the end repeat the last row: the same sums stored twice, a little wasted work instead of three
      * more tile shapes. Only C += (a product from zeros starts from zero-filled C), so that every element
      * is the same chain of FMAs however the blocks cut it.
@@ -279,9 +282,16 @@ final class CpuAttention {
             int a0 = aOff + r * aRow, a1 = aOff + r1 * aRow, a2 = aOff + r2 * aRow, a3 = aOff + r3 * aRow;
             int c0 = cOff + r * ldc, c1 = cOff + r1 * ldc, c2 = cOff + r2 * ldc, c3 = cOff + r3 * ldc;
             int col = 0;
-            for (; col + 4 * L <= cols; col += 4 * L) {
-                tile4(a, a0, a1, a2, a3, aCol, b, bOff + col, ldb, c, c0 + col, c1 + col, c2 + col, c3 + col,
-                        depth);
+            if (WIDE) {
+                for (; col + 4 * L <= cols; col += 4 * L) {
+                    tile4(a, a0, a1, a2, a3, aCol, b, bOff + col, ldb, c, c0 + col, c1 + col, c2 + col, c3 + col,
+                            depth);
+                }
+            } else {
+                for (; col + 2 * L <= cols; col += 2 * L) {
+                    tile2(a, a0, a1, a2, a3, aCol, b, bOff + col, ldb, c, c0 + col, c1 + col, c2 + col, c3 + col,
+                            depth);
+                }
             }
             for (; col < cols; col += L) {
                 tile1(a, a0, a1, a2, a3, aCol, b, bOff + col, ldb, c, c0 + col, c1 + col, c2 + col, c3 + col,
@@ -341,6 +351,39 @@ final class CpuAttention {
         x31.intoArray(c, c3 + L);
         x32.intoArray(c, c3 + 2 * L);
         x33.intoArray(c, c3 + 3 * L);
+    }
+
+    /** Four rows by two vectors: 8 sums, for machines with 16 vector registers (see CpuTuning). */
+    private static void tile2(float[] a, int a0, int a1, int a2, int a3, int aCol, float[] b, int b0, int ldb,
+                              float[] c, int c0, int c1, int c2, int c3, int depth) {
+        FloatVector x00 = FloatVector.fromArray(S, c, c0), x01 = FloatVector.fromArray(S, c, c0 + L);
+        FloatVector x10 = FloatVector.fromArray(S, c, c1), x11 = FloatVector.fromArray(S, c, c1 + L);
+        FloatVector x20 = FloatVector.fromArray(S, c, c2), x21 = FloatVector.fromArray(S, c, c2 + L);
+        FloatVector x30 = FloatVector.fromArray(S, c, c3), x31 = FloatVector.fromArray(S, c, c3 + L);
+        for (int kk = 0; kk < depth; kk++) {
+            int bk = b0 + kk * ldb, ak = kk * aCol;
+            FloatVector v0 = FloatVector.fromArray(S, b, bk), v1 = FloatVector.fromArray(S, b, bk + L);
+            FloatVector u = FloatVector.broadcast(S, a[a0 + ak]);
+            x00 = v0.fma(u, x00);
+            x01 = v1.fma(u, x01);
+            u = FloatVector.broadcast(S, a[a1 + ak]);
+            x10 = v0.fma(u, x10);
+            x11 = v1.fma(u, x11);
+            u = FloatVector.broadcast(S, a[a2 + ak]);
+            x20 = v0.fma(u, x20);
+            x21 = v1.fma(u, x21);
+            u = FloatVector.broadcast(S, a[a3 + ak]);
+            x30 = v0.fma(u, x30);
+            x31 = v1.fma(u, x31);
+        }
+        x00.intoArray(c, c0);
+        x01.intoArray(c, c0 + L);
+        x10.intoArray(c, c1);
+        x11.intoArray(c, c1 + L);
+        x20.intoArray(c, c2);
+        x21.intoArray(c, c2 + L);
+        x30.intoArray(c, c3);
+        x31.intoArray(c, c3 + L);
     }
 
     private static void tile1(float[] a, int a0, int a1, int a2, int a3, int aCol, float[] b, int b0, int ldb,

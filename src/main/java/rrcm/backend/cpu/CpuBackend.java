@@ -2,7 +2,7 @@ package rrcm.backend.cpu;
 
 import java.lang.ref.Cleaner;
 import java.util.concurrent.atomic.AtomicLong;
-import jdk.incubator.vector.FloatVector;
+import java.util.concurrent.atomic.LongAdder;
 import rrcm.backend.AttentionShape;
 import rrcm.backend.Backend;
 import rrcm.backend.BinaryOp;
@@ -24,6 +24,7 @@ public final class CpuBackend implements Backend, AutoCloseable {
     private final Parallel par;
     private final CpuPool pool = new CpuPool(CpuPool.defaultCapacity());
     private final AtomicLong liveBytes = new AtomicLong();
+    private final LongAdder productFlops = new LongAdder();
 
     public CpuBackend(int threads) {
         this.par = new Parallel(threads);
@@ -31,6 +32,16 @@ public final class CpuBackend implements Backend, AutoCloseable {
 
     public int threads() {
         return par.threads();
+    }
+
+    /**
+     * Floating-point operations done so far in products (GEMM, attention, InfoNCE; a multiply-add counts
+     * two), the work the FMA peak bounds: the benchmarks divide it by time and by the peak to say how much
+     * of the machine a whole training step or certification batch uses. The rest of the ops (elementwise,
+     * norms, softmax) are memory-bound and not counted.
+     */
+    public long productFlops() {
+        return productFlops.sum();
     }
 
     /** Threads for a default backend: -Drrcm.threads, else every available processor. */
@@ -55,8 +66,7 @@ public final class CpuBackend implements Backend, AutoCloseable {
 
     @Override
     public String describe() {
-        return "pure Java, Vector API " + FloatVector.SPECIES_PREFERRED.vectorBitSize() + "-bit ("
-                + FloatVector.SPECIES_PREFERRED.length() + " float lanes), " + threads() + " thread"
+        return "pure Java, " + CpuTuning.summary() + ", " + threads() + " thread"
                 + (threads() == 1 ? "" : "s");
     }
 
@@ -257,6 +267,7 @@ public final class CpuBackend implements Backend, AutoCloseable {
     @Override
     public void gemm(Gemm g, Storage a, Storage b, Storage c) {
         CpuGemm.gemm(par, g, f(a), f(b), f(c));
+        productFlops.add(g.flops());
     }
 
     // ---- normalization ---------------------------------------------------------------------------
@@ -309,12 +320,14 @@ public final class CpuBackend implements Backend, AutoCloseable {
     @Override
     public void attention(AttentionShape s, Storage q, Storage k, Storage v, Storage o, Storage lse) {
         CpuAttention.forward(par, s, f(q), f(k), f(v), f(o), f(lse));
+        productFlops.add(4L * s.heads() * s.tq() * s.tk() * s.dh()); // S = q k^T and P v
     }
 
     @Override
     public void attentionBackward(AttentionShape s, Storage q, Storage k, Storage v, Storage o, Storage lse,
                                   Storage go, Storage gq, Storage gk, Storage gv) {
         CpuAttention.backward(par, s, f(q), f(k), f(v), f(o), f(lse), f(go), f(gq), f(gk), f(gv));
+        productFlops.add(10L * s.heads() * s.tq() * s.tk() * s.dh()); // S again, dP, dV, dK, dQ
     }
 
     @Override
@@ -335,12 +348,14 @@ public final class CpuBackend implements Backend, AutoCloseable {
     @Override
     public void infoNce(Storage q, Storage k, int rows, int dim, float invTau, Storage lse, Storage loss) {
         CpuInfoNce.forward(par, f(q), f(k), rows, dim, invTau, f(lse), f(loss));
+        productFlops.add(2L * rows * rows * dim);
     }
 
     @Override
     public void infoNceBackward(Storage q, Storage k, Storage lse, Storage gLoss, int rows, int dim, float invTau, Storage gq,
                                 Storage gk) {
         CpuInfoNce.backward(par, f(q), f(k), f(lse), f(gLoss), rows, dim, invTau, f(gq), gk == null ? null : f(gk));
+        productFlops.add((gk == null ? 4L : 6L) * rows * rows * dim); // the logits again, dq, dk
     }
 
     // ---- optimizer updates -----------------------------------------------------------------------

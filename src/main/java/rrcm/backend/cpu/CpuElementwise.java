@@ -16,7 +16,7 @@ import rrcm.backend.UnaryOp;
  * and general powers stay scalar, java.lang.Math's versions being identical in every JIT state.
  */
 final class CpuElementwise {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = CpuTuning.FLOATS;
     private static final int L = S.length();
 
     private CpuElementwise() {}

@@ -8,29 +8,27 @@ import rrcm.backend.Gemm;
 /**
  * Batched GEMM on the CPU (see {@link Gemm} for the contract), blocked in the GotoBLAS/BLIS way.
  *
- * <p>Micro-kernel: a 6 x 32 tile of C in twelve 512-bit accumulators (6 rows x 2 vectors). Each step
- * of K loads two vectors from a packed row of B, broadcasts six packed values of A, and issues twelve
- * independent FMAs, three times what the FMA latency needs (4 cycles at one 512-bit FMA per cycle on
- * Zen 4). Alone on cached panels it runs at about 98% of the measured single-core FMA peak. A 12 x 32
- * tile (24 accumulators) was no faster on large products and wastes more on small ones (attention's
- * 66 x 66); 256-bit vectors (6 x 16, 8 x 24, 12 x 16) were 15-25% slower on this Zen 4: twice the
- * broadcasts and loads per FMA. Where 256 bits is the widest (AVX2) the tile is 6 x 16, and its 15
- * live vectors still fit AVX2's 16 registers.
+ * <p>Micro-kernel: an MR x NR tile of C in registers, the shape chosen for the machine by {@link
+ * CpuTuning} (12 x 2 vectors where there are 32 vector registers, 12 x 1 where there are 16). Each step of
+ * K loads the tile's vectors from a packed row of B, broadcasts MR packed values of A, and issues one FMA
+ * per accumulator; the accumulators are many times what the FMA latency needs, and each broadcast feeds
+ * them from memory rather than a register. A tile that needs more registers than the ISA has is spilled
+ * by C2, one accumulator to the stack, and the FMA chain through that store and reload halves the speed:
+ * the 6 x 2 tile did that on AVX2. benchmarks/RESULTS.md has the measurements.
  *
  * <p>Loops, outermost first:
  * <pre>
- *   jc  NC = 3072 columns of B and C
- *   pc  KC = 768 steps of K: B[pc.., jc..] is packed into 32-column slivers (KC x 32, zero padded);
+ *   jc  NC (3072) columns of B and C
+ *   pc  KC (768) steps of K: B[pc.., jc..] is packed into NR-column slivers (KC x NR, zero padded);
  *       this panel (up to 9 MiB, L3) is shared by all threads
- *   ic  blocks of about MC = 192 rows, one task each: the task packs A[ic.., pc..] into 6-row slivers
- *       (about 0.5 MiB, fits L2), alpha folded in
- *   jr  the B slivers (KC x 32)
- *   ir  the A slivers (6 x KC): micro-kernel, starting from C's tile (or zero on the first pc when
+ *   ic  blocks of about MC (192) rows, one task each: the task packs A[ic.., pc..] into MR-row slivers
+ *       (about 0.5 MiB, in L2), alpha folded in
+ *   jr  the B slivers (KC x NR)
+ *   ir  the A slivers (MR x KC): micro-kernel, starting from C's tile (or zero on the first pc when
  *       beta = 0)
  * </pre>
  * KC is long rather than L1-sized: each pc pass reloads every C tile, and those loads miss the caches
- * while the packed panels stream well from L2; KC = 256 measured about 175 GFLOP/s on the ViT-B
- * shapes, KC = 768 about 200 (the FMA peak of the two cores is about 230).
+ * while the packed panels stream well from L2 (RESULTS.md compares KC). The blocks are CpuTuning's.
  *
  * <p>The row blocks are the parallel tasks: a multiple of the thread count, of equal size to within a
  * sliver, so that no core idles at the end; when M gives fewer blocks than threads, the B slivers are
@@ -40,14 +38,16 @@ import rrcm.backend.Gemm;
  * scratch tile that is copied in and out.
  */
 final class CpuGemm {
-    /** 512-bit on AVX-512 machines; elsewhere the widest there is, and the tile narrows with it. */
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /** 512-bit on AVX-512 machines; elsewhere the widest there is (CpuTuning). */
+    private static final VectorSpecies<Float> S = CpuTuning.FLOATS;
     private static final int V = S.length();
-    static final int MR = 6;
-    static final int NR = 2 * V;
-    static final int KC = 768;
-    static final int MC = 192;
-    static final int NC = 3072;
+    static final int MR = CpuTuning.GEMM_MR;
+    static final int NR = CpuTuning.GEMM_NV * V;
+    static final int KC = CpuTuning.GEMM_KC;
+    static final int MC = CpuTuning.GEMM_MC;
+    static final int NC = CpuTuning.GEMM_NC;
+    /** The tile as one number (rows, then vectors: 62 for 6 x 2), which kernel() switches on. */
+    private static final int TILE = MR * 10 + CpuTuning.GEMM_NV;
     /** Products below this many multiply-adds (about 10 microseconds) stay on one thread. */
     private static final long SERIAL_WORK = 1L << 20;
     private static final Parallel SERIAL = new Parallel(1);
@@ -175,19 +175,34 @@ final class CpuGemm {
 
     /**
      * C tile (MR x NR at c[cOff], row stride ldc) = (load ? the tile : 0) + the product of an A sliver
-     * (kc groups of MR) and a B sliver (kc rows of NR). The accumulators are locals so that C2 keeps
-     * all twelve in registers; A values are broadcast straight from memory. C's row offsets are
-     * computed where used: kept in variables they stay live across the loop and crowd the
-     * general-purpose registers that the loop needs (measured 5% slower).
+     * (kc groups of MR) and a B sliver (kc rows of NR), by the machine's tile (a constant, so C2 keeps
+     * one branch). In each kernel the accumulators are locals so that C2 keeps them in registers; A
+     * values are broadcast straight from memory. C's row offsets are computed where used: kept in
+     * variables they stay live across the loop and crowd the general-purpose registers the loop needs.
      */
-    private static void kernel(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc,
+    static void kernel(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc,
                                boolean load) {
-        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+        switch (TILE) {
+            case 62 -> kernel6x2(kc, ap, aOff, bp, bOff, c, cOff, ldc, load);
+            case 122 -> kernel12x2(kc, ap, aOff, bp, bOff, c, cOff, ldc, load);
+            case 121 -> kernel12x1(kc, ap, aOff, bp, bOff, c, cOff, ldc, load);
+            default -> throw new IllegalStateException("no GEMM kernel for tile " + MR + "x" + NR / V);
+        }
+    }
+
+    static void kernel6x2(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc,
+                               boolean load) {
+        FloatVector c00, c01;
+        FloatVector c10, c11;
+        FloatVector c20, c21;
+        FloatVector c30, c31;
+        FloatVector c40, c41;
+        FloatVector c50, c51;
         if (load) {
             c00 = FloatVector.fromArray(S, c, cOff);
             c01 = FloatVector.fromArray(S, c, cOff + V);
-            c10 = FloatVector.fromArray(S, c, cOff + 1 * ldc);
-            c11 = FloatVector.fromArray(S, c, cOff + 1 * ldc + V);
+            c10 = FloatVector.fromArray(S, c, cOff + ldc);
+            c11 = FloatVector.fromArray(S, c, cOff + ldc + V);
             c20 = FloatVector.fromArray(S, c, cOff + 2 * ldc);
             c21 = FloatVector.fromArray(S, c, cOff + 2 * ldc + V);
             c30 = FloatVector.fromArray(S, c, cOff + 3 * ldc);
@@ -200,7 +215,7 @@ final class CpuGemm {
             c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = FloatVector.zero(S);
         }
         for (int p = 0; p < kc; p++) {
-            int ai = aOff + p * MR, bi = bOff + p * NR;
+            int ai = aOff + p * 6, bi = bOff + p * 2 * V;
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + V);
             FloatVector a0 = FloatVector.broadcast(S, ap[ai]);
@@ -224,8 +239,8 @@ final class CpuGemm {
         }
         c00.intoArray(c, cOff);
         c01.intoArray(c, cOff + V);
-        c10.intoArray(c, cOff + 1 * ldc);
-        c11.intoArray(c, cOff + 1 * ldc + V);
+        c10.intoArray(c, cOff + ldc);
+        c11.intoArray(c, cOff + ldc + V);
         c20.intoArray(c, cOff + 2 * ldc);
         c21.intoArray(c, cOff + 2 * ldc + V);
         c30.intoArray(c, cOff + 3 * ldc);
@@ -234,6 +249,187 @@ final class CpuGemm {
         c41.intoArray(c, cOff + 4 * ldc + V);
         c50.intoArray(c, cOff + 5 * ldc);
         c51.intoArray(c, cOff + 5 * ldc + V);
+    }
+
+    static void kernel12x2(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc,
+                               boolean load) {
+        FloatVector c00, c01;
+        FloatVector c10, c11;
+        FloatVector c20, c21;
+        FloatVector c30, c31;
+        FloatVector c40, c41;
+        FloatVector c50, c51;
+        FloatVector c60, c61;
+        FloatVector c70, c71;
+        FloatVector c80, c81;
+        FloatVector c90, c91;
+        FloatVector c100, c101;
+        FloatVector c110, c111;
+        if (load) {
+            c00 = FloatVector.fromArray(S, c, cOff);
+            c01 = FloatVector.fromArray(S, c, cOff + V);
+            c10 = FloatVector.fromArray(S, c, cOff + ldc);
+            c11 = FloatVector.fromArray(S, c, cOff + ldc + V);
+            c20 = FloatVector.fromArray(S, c, cOff + 2 * ldc);
+            c21 = FloatVector.fromArray(S, c, cOff + 2 * ldc + V);
+            c30 = FloatVector.fromArray(S, c, cOff + 3 * ldc);
+            c31 = FloatVector.fromArray(S, c, cOff + 3 * ldc + V);
+            c40 = FloatVector.fromArray(S, c, cOff + 4 * ldc);
+            c41 = FloatVector.fromArray(S, c, cOff + 4 * ldc + V);
+            c50 = FloatVector.fromArray(S, c, cOff + 5 * ldc);
+            c51 = FloatVector.fromArray(S, c, cOff + 5 * ldc + V);
+            c60 = FloatVector.fromArray(S, c, cOff + 6 * ldc);
+            c61 = FloatVector.fromArray(S, c, cOff + 6 * ldc + V);
+            c70 = FloatVector.fromArray(S, c, cOff + 7 * ldc);
+            c71 = FloatVector.fromArray(S, c, cOff + 7 * ldc + V);
+            c80 = FloatVector.fromArray(S, c, cOff + 8 * ldc);
+            c81 = FloatVector.fromArray(S, c, cOff + 8 * ldc + V);
+            c90 = FloatVector.fromArray(S, c, cOff + 9 * ldc);
+            c91 = FloatVector.fromArray(S, c, cOff + 9 * ldc + V);
+            c100 = FloatVector.fromArray(S, c, cOff + 10 * ldc);
+            c101 = FloatVector.fromArray(S, c, cOff + 10 * ldc + V);
+            c110 = FloatVector.fromArray(S, c, cOff + 11 * ldc);
+            c111 = FloatVector.fromArray(S, c, cOff + 11 * ldc + V);
+        } else {
+            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = c60 = c61 = c70 = c71 = c80 = c81 = c90 = c91 = c100 = c101 = c110 = c111 = FloatVector.zero(S);
+        }
+        for (int p = 0; p < kc; p++) {
+            int ai = aOff + p * 12, bi = bOff + p * 2 * V;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + V);
+            FloatVector a0 = FloatVector.broadcast(S, ap[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, ap[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, ap[ai + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(S, ap[ai + 5]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+            FloatVector a6 = FloatVector.broadcast(S, ap[ai + 6]);
+            c60 = a6.fma(b0, c60);
+            c61 = a6.fma(b1, c61);
+            FloatVector a7 = FloatVector.broadcast(S, ap[ai + 7]);
+            c70 = a7.fma(b0, c70);
+            c71 = a7.fma(b1, c71);
+            FloatVector a8 = FloatVector.broadcast(S, ap[ai + 8]);
+            c80 = a8.fma(b0, c80);
+            c81 = a8.fma(b1, c81);
+            FloatVector a9 = FloatVector.broadcast(S, ap[ai + 9]);
+            c90 = a9.fma(b0, c90);
+            c91 = a9.fma(b1, c91);
+            FloatVector a10 = FloatVector.broadcast(S, ap[ai + 10]);
+            c100 = a10.fma(b0, c100);
+            c101 = a10.fma(b1, c101);
+            FloatVector a11 = FloatVector.broadcast(S, ap[ai + 11]);
+            c110 = a11.fma(b0, c110);
+            c111 = a11.fma(b1, c111);
+        }
+        c00.intoArray(c, cOff);
+        c01.intoArray(c, cOff + V);
+        c10.intoArray(c, cOff + ldc);
+        c11.intoArray(c, cOff + ldc + V);
+        c20.intoArray(c, cOff + 2 * ldc);
+        c21.intoArray(c, cOff + 2 * ldc + V);
+        c30.intoArray(c, cOff + 3 * ldc);
+        c31.intoArray(c, cOff + 3 * ldc + V);
+        c40.intoArray(c, cOff + 4 * ldc);
+        c41.intoArray(c, cOff + 4 * ldc + V);
+        c50.intoArray(c, cOff + 5 * ldc);
+        c51.intoArray(c, cOff + 5 * ldc + V);
+        c60.intoArray(c, cOff + 6 * ldc);
+        c61.intoArray(c, cOff + 6 * ldc + V);
+        c70.intoArray(c, cOff + 7 * ldc);
+        c71.intoArray(c, cOff + 7 * ldc + V);
+        c80.intoArray(c, cOff + 8 * ldc);
+        c81.intoArray(c, cOff + 8 * ldc + V);
+        c90.intoArray(c, cOff + 9 * ldc);
+        c91.intoArray(c, cOff + 9 * ldc + V);
+        c100.intoArray(c, cOff + 10 * ldc);
+        c101.intoArray(c, cOff + 10 * ldc + V);
+        c110.intoArray(c, cOff + 11 * ldc);
+        c111.intoArray(c, cOff + 11 * ldc + V);
+    }
+
+    static void kernel12x1(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc,
+                               boolean load) {
+        FloatVector c00;
+        FloatVector c10;
+        FloatVector c20;
+        FloatVector c30;
+        FloatVector c40;
+        FloatVector c50;
+        FloatVector c60;
+        FloatVector c70;
+        FloatVector c80;
+        FloatVector c90;
+        FloatVector c100;
+        FloatVector c110;
+        if (load) {
+            c00 = FloatVector.fromArray(S, c, cOff);
+            c10 = FloatVector.fromArray(S, c, cOff + ldc);
+            c20 = FloatVector.fromArray(S, c, cOff + 2 * ldc);
+            c30 = FloatVector.fromArray(S, c, cOff + 3 * ldc);
+            c40 = FloatVector.fromArray(S, c, cOff + 4 * ldc);
+            c50 = FloatVector.fromArray(S, c, cOff + 5 * ldc);
+            c60 = FloatVector.fromArray(S, c, cOff + 6 * ldc);
+            c70 = FloatVector.fromArray(S, c, cOff + 7 * ldc);
+            c80 = FloatVector.fromArray(S, c, cOff + 8 * ldc);
+            c90 = FloatVector.fromArray(S, c, cOff + 9 * ldc);
+            c100 = FloatVector.fromArray(S, c, cOff + 10 * ldc);
+            c110 = FloatVector.fromArray(S, c, cOff + 11 * ldc);
+        } else {
+            c00 = c10 = c20 = c30 = c40 = c50 = c60 = c70 = c80 = c90 = c100 = c110 = FloatVector.zero(S);
+        }
+        for (int p = 0; p < kc; p++) {
+            int ai = aOff + p * 12, bi = bOff + p * 1 * V;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector a0 = FloatVector.broadcast(S, ap[ai]);
+            c00 = a0.fma(b0, c00);
+            FloatVector a1 = FloatVector.broadcast(S, ap[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            FloatVector a4 = FloatVector.broadcast(S, ap[ai + 4]);
+            c40 = a4.fma(b0, c40);
+            FloatVector a5 = FloatVector.broadcast(S, ap[ai + 5]);
+            c50 = a5.fma(b0, c50);
+            FloatVector a6 = FloatVector.broadcast(S, ap[ai + 6]);
+            c60 = a6.fma(b0, c60);
+            FloatVector a7 = FloatVector.broadcast(S, ap[ai + 7]);
+            c70 = a7.fma(b0, c70);
+            FloatVector a8 = FloatVector.broadcast(S, ap[ai + 8]);
+            c80 = a8.fma(b0, c80);
+            FloatVector a9 = FloatVector.broadcast(S, ap[ai + 9]);
+            c90 = a9.fma(b0, c90);
+            FloatVector a10 = FloatVector.broadcast(S, ap[ai + 10]);
+            c100 = a10.fma(b0, c100);
+            FloatVector a11 = FloatVector.broadcast(S, ap[ai + 11]);
+            c110 = a11.fma(b0, c110);
+        }
+        c00.intoArray(c, cOff);
+        c10.intoArray(c, cOff + ldc);
+        c20.intoArray(c, cOff + 2 * ldc);
+        c30.intoArray(c, cOff + 3 * ldc);
+        c40.intoArray(c, cOff + 4 * ldc);
+        c50.intoArray(c, cOff + 5 * ldc);
+        c60.intoArray(c, cOff + 6 * ldc);
+        c70.intoArray(c, cOff + 7 * ldc);
+        c80.intoArray(c, cOff + 8 * ldc);
+        c90.intoArray(c, cOff + 9 * ldc);
+        c100.intoArray(c, cOff + 10 * ldc);
+        c110.intoArray(c, cOff + 11 * ldc);
     }
 
     private static int ceilDiv(int x, int y) {

@@ -21,7 +21,7 @@ import jdk.incubator.vector.VectorSpecies;
  * kernels over chunks of a scratch buffer, never per vector.
  */
 final class CpuMath {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = CpuTuning.FLOATS;
     private static final int L = S.length();
     /** Elements per chunk where a function composes kernels through scratch buffers. */
     static final int CHUNK = 512;

@@ -11,7 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
  * added in order, so they do not depend on the thread count.
  */
 final class CpuNorm {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = CpuTuning.FLOATS;
     private static final int L = S.length();
     private static final int ROW_BLOCKS = 32;
 

@@ -14,7 +14,7 @@ import rrcm.backend.Philox;
 final class CpuRandom {
     private static final int BLOCKS_PER_TASK = 1024;
     private static final int LANES = PhiloxLanes.BLOCKS;
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = CpuTuning.FLOATS;
 
     private CpuRandom() {}
 

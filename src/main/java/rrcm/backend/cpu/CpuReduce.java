@@ -15,7 +15,7 @@ import rrcm.backend.ShapePlan;
  * summation order depends only on the shape, never on the thread count, so results are reproducible.
  */
 final class CpuReduce {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = CpuTuning.FLOATS;
     private static final int L = S.length();
     /** A long single row is summed in blocks of this size, in parallel, and the blocks combined in order. */
     private static final int BLOCK = 1 << 14;

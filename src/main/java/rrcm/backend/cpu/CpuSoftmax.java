@@ -10,7 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
  * same sweep, then one scaling sweep while the row is still in L1. Memory sees one read and one write per element.
  */
 final class CpuSoftmax {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = CpuTuning.FLOATS;
     private static final int L = S.length();
 
     private CpuSoftmax() {}

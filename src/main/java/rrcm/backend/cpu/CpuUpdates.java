@@ -5,7 +5,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /** In-place parameter updates: one pass over memory per parameter tensor. */
 final class CpuUpdates {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = CpuTuning.FLOATS;
     private static final int L = S.length();
 
     private CpuUpdates() {}

@@ -44,7 +44,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class PhiloxLanes {
     private PhiloxLanes() {}
 
-    private static final VectorSpecies<Long> L = LongVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Long> L = CpuTuning.LONGS;
     /** Blocks per call: the lanes of a preferred LongVector (8 with AVX-512, 4 with AVX2). */
     static final int BLOCKS = L.length();
     private static final VectorShape HALF = VectorShape.forBitSize(L.vectorBitSize() / 2);

@@ -39,6 +39,37 @@ class CpuGemmTest {
         two.close();
     }
 
+    /**
+     * Every register tile there is a kernel for, whichever this machine uses: on packed panels each C
+     * element is one FMA chain over K in order, the same bits as Math.fma step by step, starting from C
+     * (load) or from zero. So the tile CpuTuning picks never changes a result.
+     */
+    @ParameterizedTest(name = "tile {0}")
+    @MethodSource("rrcm.backend.cpu.CpuTuning#tiles")
+    void everyKernelTileIsTheOrderedFmaChain(String tile) {
+        int mr = Integer.parseInt(tile.substring(0, tile.indexOf('x')));
+        int nr = Integer.parseInt(tile.substring(tile.indexOf('x') + 1)) * CpuTuning.LANES;
+        int kc = 37, ldc = nr + 5, cOff = 3, aOff = 2, bOff = 4;
+        float[] ap = Data.uniform(101, aOff + mr * kc, -1, 1), bp = Data.uniform(102, bOff + nr * kc, -1, 1);
+        for (boolean load : new boolean[] {true, false}) {
+            float[] c = Data.uniform(103, cOff + mr * ldc, -1, 1), expected = c.clone();
+            for (int r = 0; r < mr; r++) {
+                for (int j = 0; j < nr; j++) {
+                    float acc = load ? c[cOff + r * ldc + j] : 0f;
+                    for (int p = 0; p < kc; p++) acc = Math.fma(ap[aOff + p * mr + r], bp[bOff + p * nr + j], acc);
+                    expected[cOff + r * ldc + j] = acc;
+                }
+            }
+            switch (tile) {
+                case "12x2" -> CpuGemm.kernel12x2(kc, ap, aOff, bp, bOff, c, cOff, ldc, load);
+                case "12x1" -> CpuGemm.kernel12x1(kc, ap, aOff, bp, bOff, c, cOff, ldc, load);
+                case "6x2" -> CpuGemm.kernel6x2(kc, ap, aOff, bp, bOff, c, cOff, ldc, load);
+                default -> fail("no test for tile " + tile);
+            }
+            assertArrayEquals(expected, c, "tile " + tile + (load ? " from C" : " from zero"));
+        }
+    }
+
     /** (m, n, k): op(A) is (m, k), op(B) is (k, n). */
     static Stream<Arguments> shapes() {
         int mr = CpuGemm.MR, nr = CpuGemm.NR, kc = CpuGemm.KC;
