@@ -269,7 +269,8 @@ final class CpuAttention {
      * C (rows, cols) += A (rows, depth) B (depth, cols), with A(r, k) = a[aOff + r aRow + k aCol], B and C
      * row-major; cols is a multiple of L. Tiles of 4 rows by 4 vectors keep 16 sums in registers, so each
      * step loads 4 B vectors and 4 A elements for 16 FMAs; with 16 vector registers that tile spills, and
-     * it is 4 rows by 2 vectors; columns left over go 4 rows by 1 vector. Rows
+     * it is 4 rows by 2 vectors. Columns left over go 4 rows by 2 vectors, then by 1: the small model's
+     * heads (24 wide, 18 tokens) are two vectors wide, and four sums alone leave the FMA units waiting. Rows
      * past the end repeat the last row: the same sums stored twice, a little wasted work instead of three
      * more tile shapes. Only C += (a product from zeros starts from zero-filled C), so that every element
      * is the same chain of FMAs however the blocks cut it.
@@ -287,11 +288,9 @@ final class CpuAttention {
                     tile4(a, a0, a1, a2, a3, aCol, b, bOff + col, ldb, c, c0 + col, c1 + col, c2 + col, c3 + col,
                             depth);
                 }
-            } else {
-                for (; col + 2 * L <= cols; col += 2 * L) {
-                    tile2(a, a0, a1, a2, a3, aCol, b, bOff + col, ldb, c, c0 + col, c1 + col, c2 + col, c3 + col,
-                            depth);
-                }
+            }
+            for (; col + 2 * L <= cols; col += 2 * L) {
+                tile2(a, a0, a1, a2, a3, aCol, b, bOff + col, ldb, c, c0 + col, c1 + col, c2 + col, c3 + col, depth);
             }
             for (; col < cols; col += L) {
                 tile1(a, a0, a1, a2, a3, aCol, b, bOff + col, ldb, c, c0 + col, c1 + col, c2 + col, c3 + col,
@@ -353,7 +352,7 @@ final class CpuAttention {
         x33.intoArray(c, c3 + 3 * L);
     }
 
-    /** Four rows by two vectors: 8 sums, for machines with 16 vector registers (see CpuTuning). */
+    /** Four rows by two vectors: 8 sums, the tile of machines with 16 vector registers (see CpuTuning). */
     private static void tile2(float[] a, int a0, int a1, int a2, int a3, int aCol, float[] b, int b0, int ldb,
                               float[] c, int c0, int c1, int c2, int c3, int depth) {
         FloatVector x00 = FloatVector.fromArray(S, c, c0), x01 = FloatVector.fromArray(S, c, c0 + L);
