@@ -118,52 +118,28 @@ final class CpuElementwise {
         Broadcast plan = Broadcast.of(aShape, bShape, outShape);
         int n = plan.inner();
         boolean aRuns = plan.innerStrideA() == 1, bRuns = plan.innerStrideB() == 1;
-        // long rows (equal shapes merge into one) are cut into pieces, so that every thread gets some
-        int piece = n <= 2 * PIECE ? n : (ceilDiv(n, ceilDiv(n, PIECE)) + L - 1) / L * L, pieces = ceilDiv(n, piece);
-        par.forRange(plan.rows() * pieces, piece, (t0, t1) -> {
-            for (int t = t0; t < t1; t++) {
-                int r = t / pieces, from = t % pieces * piece, to = Math.min(n, from + piece);
-                binaryRow(op, a, plan.offsetA(r), aRuns, b, plan.offsetB(r), bRuns, out, r * n, from, to);
+        par.forRange(plan.rows(), n, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int ao = plan.offsetA(r), bo = plan.offsetB(r), oo = r * n;
+                FloatVector ca = FloatVector.broadcast(S, a[ao]), cb = FloatVector.broadcast(S, b[bo]);
+                for (int i = 0; i < n; i += L) {
+                    VectorMask<Float> m = S.indexInRange(i, n);
+                    FloatVector va = aRuns ? FloatVector.fromArray(S, a, ao + i, m) : ca;
+                    FloatVector vb = bRuns ? FloatVector.fromArray(S, b, bo + i, m) : cb;
+                    FloatVector v = switch (op) {
+                        case ADD -> va.add(vb);
+                        case SUB -> va.sub(vb);
+                        case MUL -> va.mul(vb);
+                        case DIV -> va.div(vb);
+                        case MAX -> va.max(vb);
+                        case MIN -> va.min(vb);
+                        case EQ -> FloatVector.zero(S).blend(1f, va.compare(VectorOperators.EQ, vb));
+                        case GT -> FloatVector.zero(S).blend(1f, va.compare(VectorOperators.GT, vb));
+                    };
+                    v.intoArray(out, oo + i, m);
+                }
             }
         });
-    }
-
-    /** Elements per task of a long element-wise row. */
-    private static final int PIECE = 1 << 13;
-
-    /** out[oo + i] = op(a, b) for i in [from, to): whole vectors without masks, then the tail under one. */
-    private static void binaryRow(BinaryOp op, float[] a, int ao, boolean aRuns, float[] b, int bo, boolean bRuns,
-                                  float[] out, int oo, int from, int to) {
-        FloatVector ca = FloatVector.broadcast(S, a[ao]), cb = FloatVector.broadcast(S, b[bo]);
-        int i = from;
-        for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
-            FloatVector va = aRuns ? FloatVector.fromArray(S, a, ao + i) : ca;
-            FloatVector vb = bRuns ? FloatVector.fromArray(S, b, bo + i) : cb;
-            apply(op, va, vb).intoArray(out, oo + i);
-        }
-        if (i < to) {
-            VectorMask<Float> m = S.indexInRange(i, to);
-            FloatVector va = aRuns ? FloatVector.fromArray(S, a, ao + i, m) : ca;
-            FloatVector vb = bRuns ? FloatVector.fromArray(S, b, bo + i, m) : cb;
-            apply(op, va, vb).intoArray(out, oo + i, m);
-        }
-    }
-
-    private static FloatVector apply(BinaryOp op, FloatVector va, FloatVector vb) {
-        return switch (op) {
-            case ADD -> va.add(vb);
-            case SUB -> va.sub(vb);
-            case MUL -> va.mul(vb);
-            case DIV -> va.div(vb);
-            case MAX -> va.max(vb);
-            case MIN -> va.min(vb);
-            case EQ -> FloatVector.zero(S).blend(1f, va.compare(VectorOperators.EQ, vb));
-            case GT -> FloatVector.zero(S).blend(1f, va.compare(VectorOperators.GT, vb));
-        };
-    }
-
-    private static int ceilDiv(int x, int y) {
-        return (x + y - 1) / y;
     }
 
     /** out[l] = (x + t[l] z) scale[l] for every level, one sweep over x and z (see Backend#noiseLevels). */

@@ -2,7 +2,6 @@ package rrcm.backend.cpu;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 import rrcm.backend.Gemm;
 
@@ -146,10 +145,13 @@ final class CpuGemm {
     private static void packA(Gemm g, float[] a, int offA, int i, int mr, int p0, int kc, float[] ap, int at) {
         float alpha = g.alpha();
         int m = g.m(), k = g.k();
+        if (mr < MR) Arrays.fill(ap, at, at + MR * kc, 0f);
         if (g.transA()) {
-            sliver(a, offA + p0 * m + i, m, mr, kc, alpha, ap, at, MR);
+            for (int p = 0; p < kc; p++) {
+                int src = offA + (p0 + p) * m + i;
+                for (int r = 0; r < mr; r++) ap[at + p * MR + r] = alpha * a[src + r];
+            }
         } else {
-            if (mr < MR) Arrays.fill(ap, at, at + MR * kc, 0f);
             for (int r = 0; r < mr; r++) {
                 int src = offA + (i + r) * k + p0;
                 for (int p = 0; p < kc; p++) ap[at + p * MR + r] = alpha * a[src + p];
@@ -160,30 +162,14 @@ final class CpuGemm {
     /** Rows p0..p0+kc of op(B), columns j..j+NR, as kc rows of NR values (columns past n are 0). */
     private static void packB(Gemm g, float[] b, int offB, int p0, int kc, int j, float[] bp, int at) {
         int n = g.n(), k = g.k(), nr = Math.min(NR, n - j);
+        if (nr < NR) Arrays.fill(bp, at, at + NR * kc, 0f);
         if (g.transB()) {
-            if (nr < NR) Arrays.fill(bp, at, at + NR * kc, 0f);
             for (int jj = 0; jj < nr; jj++) {
                 int src = offB + (j + jj) * k + p0;
                 for (int p = 0; p < kc; p++) bp[at + p * NR + jj] = b[src + p];
             }
         } else {
-            sliver(b, offB + p0 * n + j, n, nr, kc, 1f, bp, at, NR);
-        }
-    }
-
-    /**
-     * The packing cases whose sliver rows are contiguous in the source, a vector at a time:
-     * dst[at + p w + l] = scale * src[base + p step + l] for p < kc and l < width, and 0 for width <= l < w
-     * (masked loads and stores; the same product alpha * a as element by element, so the same bits). The
-     * transposing cases stay element by element: gathers measured slower (AVX2) or no faster (AVX-512).
-     */
-    private static void sliver(float[] src, int base, int step, int width, int kc, float scale, float[] dst, int at,
-                               int w) {
-        for (int c = 0; c < w; c += V) {
-            VectorMask<Float> load = S.indexInRange(c, width), store = S.indexInRange(c, w);
-            for (int p = 0; p < kc; p++) {
-                FloatVector.fromArray(S, src, base + c + p * step, load).mul(scale).intoArray(dst, at + c + p * w, store);
-            }
+            for (int p = 0; p < kc; p++) System.arraycopy(b, offB + (p0 + p) * n + j, bp, at + p * NR, nr);
         }
     }
 
