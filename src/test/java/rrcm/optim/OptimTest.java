@@ -58,6 +58,25 @@ class OptimTest {
         assertEquals(c * 0.9999 + (1 - c) * 0.99, mid, 1e-7);
     }
 
+    /**
+     * The target moves by 1 - mu toward the online network, not by mu: target 0, online 1, mu 0.9 gives
+     * 0.1 (a swapped rate gives 0.9); a second step gives 0.19; the online network is left as it was; a
+     * name the online network lacks is refused.
+     */
+    @Test
+    void emaMovesTheTargetByOneMinusMu() {
+        Tensor target = Tensor.zeros(3), online = Tensor.full(1f, 3);
+        Ema.update(java.util.Map.of("w", target), java.util.Map.of("w", online), 0.9f);
+        for (float v : target.toFloatArray()) assertEquals(0.1f, v, 1e-7f);
+        Ema.update(java.util.Map.of("w", target), java.util.Map.of("w", online), 0.9f);
+        for (float v : target.toFloatArray()) assertEquals(0.19f, v, 1e-7f);
+        for (float v : online.toFloatArray()) assertEquals(1f, v);
+        Tensor other = Tensor.zeros(3);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Ema.update(java.util.Map.of("v", other), java.util.Map.of("w", online), 0.9f));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("lacks v"), e.getMessage());
+    }
+
     @Test
     void clippingScalesToTheMaximumNorm() {
         Tensor a = Tensor.of(new float[] {3, 0}).requiresGrad(true);
