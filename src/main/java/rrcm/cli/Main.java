@@ -25,7 +25,13 @@ public final class Main implements Runnable {
             cmd.getErr().println(cmd.getColorScheme().errorText("error: " + Errors.describe(ex)));
             return 1;
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (ExceptionInInitializerError e) {
+            // a class that reads its settings when it loads (CpuTuning's -Drrcm.* properties) refused one
+            cli.getErr().println(cli.getColorScheme().errorText("error: " + Errors.describe(e.getCause() != null ? e.getCause() : e)));
+            return 2;
+        }
     }
 
     @Override

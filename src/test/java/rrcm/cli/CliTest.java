@@ -55,6 +55,21 @@ class CliTest {
         assertTrue(r.out().contains("float lanes"), r.out());
         assertTrue(r.out().contains("cpu threads"), r.out());
         assertTrue(r.out().matches("(?s).*cpu\\s+available.*"), r.out());
+        assertTrue(r.out().contains("cpu kernels") && r.out().contains("gemm tile") && r.out().contains("attention tile"),
+                r.out());
+    }
+
+    /** A kernel setting the machine cannot take ends with one sentence and exit 2, in a fresh JVM. */
+    @Test
+    void aBadKernelSettingIsRefusedInOneSentence() throws Exception {
+        String jvm = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(jvm, "--add-modules", "jdk.incubator.vector", "-Drrcm.vector.bits=1024",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "info")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(2, p.waitFor(), out);
+        assertTrue(out.contains("error: -Drrcm.vector.bits must be 128, 256 or 512"), out);
+        assertTrue(!out.contains("\tat "), "no stack trace: " + out);
     }
 
     @Test
