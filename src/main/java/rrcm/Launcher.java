@@ -52,6 +52,7 @@ public final class Launcher {
     private static int relaunch(Path java, String[] args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(java.toString());
+        cmd.addAll(forwardedOptions());
         cmd.addAll(List.of(FLAGS));
         cmd.add("-D" + RELAUNCHED + "=true");
         cmd.add("-cp");
@@ -62,6 +63,22 @@ public final class Launcher {
         // Ctrl-C reaches the whole process group; the hook only makes sure the child never outlives us.
         Runtime.getRuntime().addShutdownHook(new Thread(child::destroy));
         return child.waitFor();
+    }
+
+    /**
+     * The options this JVM was started with (-D properties such as -Drrcm.threads, -XX flags such as
+     * -XX:UseAVX=2, -Xmx), so that the relaunched JVM runs as the user asked.
+     */
+    static List<String> forwardedOptions() {
+        List<String> out = new ArrayList<>();
+        try {
+            for (String a : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+                if (!a.startsWith("-D" + RELAUNCHED)) out.add(a);
+            }
+        } catch (LinkageError | RuntimeException e) {
+            // a runtime without java.management: nothing to forward
+        }
+        return out;
     }
 
     private static Path currentJava() {
