@@ -28,7 +28,8 @@ public record TrainConfig(Run run, Data data, Model model, PretrainSpec pretrain
         }
     }
 
-    public record Data(String kind, Path dir, int imageSize) {}
+    /** validation: images held out from the training set (HeldOut) for the end-of-run evaluation; 0: none, test set. */
+    public record Data(String kind, Path dir, int imageSize, int validation) {}
 
     public record Model(int patchSize, int dim, int depth, int heads, int mlpRatio) {
         public VitConfig vit(int imageSize, int channels) {
@@ -49,7 +50,8 @@ public record TrainConfig(Run run, Data data, Model model, PretrainSpec pretrain
 
         ConfigNode d = root.section("data");
         Data data = new Data(d.getChoice("kind", "embedded", rrcm.data.Datasets.KINDS),
-                d.getOptionalPath("dir").orElse(null), d.getInt("image_size", 0, IntRange.between(0, 4096)));
+                d.getOptionalPath("dir").orElse(null), d.getInt("image_size", 0, IntRange.between(0, 4096)),
+                d.getInt("validation", 0, IntRange.atLeast(0)));
 
         ConfigNode m = root.section("model");
         Model model = new Model(m.getInt("patch_size", 4, IntRange.atLeast(1)), m.getInt("dim", 128, IntRange.atLeast(2)),

@@ -98,6 +98,21 @@ class TrainCliTest {
     }
 
     @Test
+    void aValidationSplitJudgesTheRunAndLeavesTheTestImagesUnseen() throws IOException {
+        Path dir = tmp.resolve("validated");
+        Run r = run(cmd(plus(TINY, "run.stages=finetune", "data.validation=150"), "train", "--run-dir", dir.toString()));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("validation accuracy on 100 images of embedded fashion-mnist"), r.out());
+        String summary = Files.readString(dir.resolve("summary.json"));
+        assertTrue(summary.contains("\"split\": \"validation\"") || summary.contains("\"split\":\"validation\""), summary);
+        assertTrue(summary.contains("validation_images") && summary.contains("150"), summary);
+        Run bad = run(cmd(plus(TINY, "run.stages=finetune", "data.validation=99999"), "train", "--run-dir",
+                tmp.resolve("bad").toString()));
+        assertEquals(1, bad.code());
+        assertTrue(bad.err().contains("data.validation must be between 0 and"), bad.err());
+    }
+
+    @Test
     void aPreTrainingStoppedAndResumedRepeatsTheUninterruptedRunExactly() throws IOException {
         List<String> cfg = plus(TINY, "run.stages=pretrain", "run.checkpoint_every=4");
         Path whole = tmp.resolve("whole"), parts = tmp.resolve("parts");
