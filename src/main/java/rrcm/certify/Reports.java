@@ -51,8 +51,10 @@ final class Reports {
         sb.append(String.format(Locale.ROOT, "Model `%s` (SHA-256 %s…), sigma %s (conditioning time t = %.6f). ",
                 p.checkpoint(), p.checkpointSha256().substring(0, Math.min(12, p.checkpointSha256().length())),
                 Formats.shortest(p.sigma()), p.time()));
-        sb.append(String.format(Locale.ROOT, "Data: %s%s, %d test images; every %simage, %d selected%s%s. ", p.dataKind(),
-                p.dataDir() == null ? "" : " (" + p.dataDir() + ")", p.dataSize(), ordinal(p.skip()), p.images(),
+        sb.append(String.format(Locale.ROOT, "Data: %s%s, %d %s images; every %simage, %d selected%s%s. ", p.dataKind(),
+                p.dataDir() == null ? "" : " (" + p.dataDir() + ")", p.dataSize(),
+                p.split().equals(SmoothingParams.VALIDATION) ? "validation (held out of the training set)" : "test",
+                ordinal(p.skip()), p.images(),
                 p.max() == 0 ? "" : " (at most " + p.max() + ")", p.shard().whole() ? "" : ", shard " + p.shard()));
         if (p.command().equals(SmoothingParams.CERTIFY)) {
             sb.append(String.format(Locale.ROOT, "CERTIFY with n0 = %d, N = %,d, alpha = %s, noise seed %d.", p.n0(), p.n(),

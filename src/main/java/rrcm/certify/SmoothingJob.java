@@ -18,6 +18,7 @@ import java.util.Set;
 import rrcm.backend.Backend;
 import rrcm.data.DataException;
 import rrcm.data.Datasets;
+import rrcm.data.HeldOut;
 import rrcm.data.ImageDataset;
 import rrcm.data.Split;
 import rrcm.workflows.Progress;
@@ -54,7 +55,7 @@ public final class SmoothingJob {
      */
     public record Settings(Kind kind, Path runDir, Double sigma, int n0, long n, double alpha, int batch, long seed,
                            Integer skip, int max, Shard shard, Path out, boolean resume, boolean sequential,
-                           double[] radii, Path dataDir) {
+                           double[] radii, Path dataDir, boolean validation) {
         public Settings {
             if (sigma != null && !(sigma > 0 && Double.isFinite(sigma))) {
                 throw new IllegalArgumentException("--sigma must be positive, got " + sigma);
@@ -107,7 +108,17 @@ public final class SmoothingJob {
         double sigma = s.sigma() != null ? s.sigma() : model.sigma();
         var dataCfg = model.config().data();
         Path dataDir = s.dataDir() != null ? s.dataDir() : dataCfg.dir();
-        ImageDataset data = Datasets.open(dataCfg.kind(), dataDir, Split.TEST, dataCfg.imageSize());
+        ImageDataset data;
+        if (s.validation()) {
+            if (dataCfg.validation() == 0) {
+                throw new IllegalArgumentException(s.runDir() + " held no validation images out of its training set "
+                        + "(data.validation is 0): certify its test images, or train with data.validation=N");
+            }
+            data = HeldOut.split(Datasets.open(dataCfg.kind(), dataDir, Split.TRAIN, dataCfg.imageSize()),
+                    dataCfg.validation()).validation();
+        } else {
+            data = Datasets.open(dataCfg.kind(), dataDir, Split.TEST, dataCfg.imageSize());
+        }
         if (data.channels() != model.channels() || data.height() != model.imageSize() || data.width() != model.imageSize()) {
             throw new DataException(data.name() + ": images are " + data.channels() + "x" + data.height() + "x" + data.width()
                     + ", the model " + model.checkpoint() + " takes " + model.channels() + "x" + model.imageSize() + "x" + model.imageSize());
@@ -124,9 +135,10 @@ public final class SmoothingJob {
         SmoothingParams params = new SmoothingParams(s.kind().word, model.checkpoint().toString(), sha256(model.checkpoint()),
                 dataCfg.kind(), dataDir == null ? null : dataDir.toString(), data.size(), sigma,
                 rrcm.model.KarrasSchedule.timeForSigma(sigma), s.kind() == Kind.CERTIFY ? s.n0() : 0, s.n(), s.alpha(),
-                s.seed(), skip, s.max(), selected.size(), s.shard(), sequentialRadii);
+                s.seed(), skip, s.max(), selected.size(), s.shard(), sequentialRadii,
+                s.validation() ? SmoothingParams.VALIDATION : SmoothingParams.TEST);
 
-        Path out = s.out() != null ? s.out() : defaultOut(s.runDir(), s.kind(), sigma, s.sequential(), s.shard());
+        Path out = s.out() != null ? s.out() : defaultOut(s.runDir(), s.kind(), sigma, s.sequential(), s.validation(), s.shard());
         Path tsv = out.resolve(s.kind().tsv());
         TsvTable existing = null;
         List<Integer> pending = part;
@@ -153,8 +165,9 @@ public final class SmoothingJob {
     }
 
     /** runs/x/certify-sigma0.25[-sequential][/shard-0-of-4], or predict-sigma0.25. */
-    public static Path defaultOut(Path runDir, Kind kind, double sigma, boolean sequential, Shard shard) {
-        Path dir = runDir.resolve(kind.word + "-sigma" + Formats.shortest(sigma) + (sequential ? "-sequential" : ""));
+    public static Path defaultOut(Path runDir, Kind kind, double sigma, boolean sequential, boolean validation, Shard shard) {
+        Path dir = runDir.resolve(kind.word + "-sigma" + Formats.shortest(sigma) + (sequential ? "-sequential" : "")
+                + (validation ? "-validation" : ""));
         return shard.whole() ? dir : dir.resolve("shard-" + shard.index() + "-of-" + shard.count());
     }
 

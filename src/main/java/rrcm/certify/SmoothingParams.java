@@ -19,9 +19,11 @@ import rrcm.io.JsonParser;
  */
 public record SmoothingParams(String command, String checkpoint, String checkpointSha256, String dataKind, String dataDir,
                               int dataSize, double sigma, double time, int n0, long n, double alpha, long seed, int skip,
-                              int max, int images, Shard shard, List<Double> sequentialRadii) {
+                              int max, int images, Shard shard, List<Double> sequentialRadii, String split) {
     public static final String FILE = "params.json";
     public static final String CERTIFY = "certify", PREDICT = "predict";
+    /** The images certified: the data set's test images, or the validation images held out of its training set. */
+    public static final String TEST = "test", VALIDATION = "validation";
 
     public boolean sequential() {
         return !sequentialRadii.isEmpty();
@@ -30,12 +32,12 @@ public record SmoothingParams(String command, String checkpoint, String checkpoi
     /** What must agree for rows to belong to one run: all but the paths and the shard. */
     public SmoothingParams identity() {
         return new SmoothingParams(command, "", checkpointSha256, dataKind, "", dataSize, sigma, time, n0, n, alpha, seed,
-                skip, max, images, Shard.ALL, sequentialRadii);
+                skip, max, images, Shard.ALL, sequentialRadii, split);
     }
 
     public SmoothingParams withShard(Shard s) {
         return new SmoothingParams(command, checkpoint, checkpointSha256, dataKind, dataDir, dataSize, sigma, time, n0, n,
-                alpha, seed, skip, max, images, s, sequentialRadii);
+                alpha, seed, skip, max, images, s, sequentialRadii, split);
     }
 
     /** The number of images of the selection that fall in this run's shard. */
@@ -51,6 +53,7 @@ public record SmoothingParams(String command, String checkpoint, String checkpoi
         m.put("data_kind", dataKind);
         m.put("data_dir", dataDir);
         m.put("data_size", dataSize);
+        m.put("split", split);
         m.put("sigma", sigma);
         m.put("time", time);
         if (command.equals(CERTIFY)) m.put("n0", n0);
@@ -93,7 +96,8 @@ public record SmoothingParams(String command, String checkpoint, String checkpoi
                     (int) number(m, "data_size", file), real(m, "sigma", file), real(m, "time", file),
                     certify ? (int) number(m, "n0", file) : 0, number(m, "N", file), real(m, "alpha", file),
                     number(m, "seed", file), (int) number(m, "skip", file), (int) number(m, "max", file),
-                    (int) number(m, "images", file), Shard.parse(text(m, "shard", file)), radii);
+                    (int) number(m, "images", file), Shard.parse(text(m, "shard", file)), radii,
+                    m.get("split") instanceof String sp ? sp : TEST); // files from before the split was recorded
         } catch (IOException e) {
             throw new ResultFileException(file + ": cannot be read (" + e.getMessage() + ")", e);
         } catch (RuntimeException e) {

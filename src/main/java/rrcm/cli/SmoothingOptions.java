@@ -46,9 +46,22 @@ final class SmoothingOptions {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Test data directory (default: the run configuration's)")
     Path dataDir;
 
+    @Option(names = "--split", paramLabel = "PART", defaultValue = "test",
+            description = "The images to certify: test, or validation (the images the run held out of its training "
+                    + "set with data.validation, for choosing settings without the test images; default: ${DEFAULT-VALUE})")
+    String split;
+
     SmoothingJob.Settings settings(SmoothingJob.Kind kind, int n0, boolean sequential, double[] radii) {
         Shard s = shard == null ? Shard.ALL : Shard.parse(shard);
         return new SmoothingJob.Settings(kind, runDir, sigma, n0, n, alpha, batch, seed, skip, max, s, out, resume, sequential,
-                radii, dataDir);
+                radii, dataDir, validation());
+    }
+
+    private boolean validation() {
+        return switch (split) {
+            case "test" -> false;
+            case "validation" -> true;
+            default -> throw new IllegalArgumentException("--split must be test or validation, got '" + split + "'");
+        };
     }
 }

@@ -267,7 +267,8 @@ class CertifyCliTest {
             {"--alpha", "0"}, {"--alpha"}, {"--alpha", "1"}, {"--alpha"}, {"--alpha", "1.5"}, {"--alpha"},
             {"--shard", "2/2"}, {"shard 2/2"}, {"--shard", "a/b"}, {"--shard"}, {"--shard", "1"}, {"--shard"},
             {"--skip", "0"}, {"--skip"}, {"--max", "-1"}, {"--max"}, {"--batch", "0"}, {"--batch"},
-            {"--radii", "0.5,0.25"}, {"--radii"},
+            {"--radii", "0.5,0.25"}, {"--radii"}, {"--split", "train"}, {"--split"},
+            {"--split", "validation"}, {"data.validation is 0"}, // the tiny run held nothing out
         };
         for (int i = 0; i < cases.length; i += 2) {
             Path out = tmp.resolve("bad" + i);
@@ -280,6 +281,25 @@ class CertifyCliTest {
         assertNotEquals(0, sequential.code());
         assertTrue(sequential.err().contains("--sequential"), sequential.err());
         assertFalse(Files.exists(out));
+    }
+
+    /** A run with a validation split certifies its held-out images apart from the test images. */
+    @Test
+    void theValidationSplitIsCertifiedApartFromTheTestImages() throws IOException {
+        Path validated = shared.resolve("validated");
+        Run t = run(args(List.of("train", "--run-dir", validated.toString()),
+                args(TINY, "run.stages=finetune", "data.validation=150").toArray(new String[0])));
+        assertEquals(0, t.code(), t.err());
+        Run r = run(List.of("certify", "--run-dir", validated.toString(), "--split", "validation", "--max", "3",
+                "-N", "100", "--n0", "10"));
+        assertEquals(0, r.code(), r.err());
+        Path dir = validated.resolve("certify-sigma0.25-validation");
+        SmoothingParams p = SmoothingParams.read(dir);
+        assertEquals(SmoothingParams.VALIDATION, p.split());
+        assertEquals(150, p.dataSize());
+        assertEquals(4, lines(dir.resolve("certify.tsv")).size());
+        assertTrue(Files.readString(dir.resolve("summary.md")).contains("150 validation (held out of the training set) images"));
+        assertFalse(Files.exists(validated.resolve("certify-sigma0.25")), "the test images stay unseen");
     }
 
     @Test
