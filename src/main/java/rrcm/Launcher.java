@@ -52,7 +52,13 @@ public final class Launcher {
     private static int relaunch(Path java, String[] args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(java.toString());
-        cmd.addAll(forwardedOptions());
+        List<String> forwarded = forwardedOptions();
+        cmd.addAll(forwarded);
+        // the JVM's default heap is a quarter of the memory; training wants more (the user's setting wins)
+        if (forwarded.stream().noneMatch(o -> o.startsWith("-Xmx") || o.startsWith("-XX:MaxHeapSize")
+                || o.startsWith("-XX:MaxRAM"))) {
+            cmd.add("-XX:MaxRAMPercentage=75");
+        }
         cmd.addAll(List.of(FLAGS));
         cmd.add("-D" + RELAUNCHED + "=true");
         cmd.add("-cp");

@@ -27,6 +27,14 @@ public final class Main implements Runnable {
         });
         try {
             return cli.execute(args);
+        } catch (OutOfMemoryError e) {
+            long gib = Runtime.getRuntime().maxMemory() >> 30;
+            cli.getErr().println(cli.getColorScheme().errorText(String.format(java.util.Locale.ROOT,
+                    "error: out of memory: this run needs more than the Java heap's %s; give the JVM more (java -Xmx20g "
+                    + "-jar rrcm-engine.jar ..., or JDK_JAVA_OPTIONS=-Xmx20g tools/run ...) or lower the batch size; "
+                    + "a run directory keeps its last checkpoint (--resume)",
+                    gib > 0 ? gib + " GiB" : (Runtime.getRuntime().maxMemory() >> 20) + " MiB")));
+            return 1;
         } catch (ExceptionInInitializerError e) {
             // a class that reads its settings when it loads (CpuTuning's -Drrcm.* properties) refused one
             cli.getErr().println(cli.getColorScheme().errorText("error: " + Errors.describe(e.getCause() != null ? e.getCause() : e)));

@@ -59,6 +59,21 @@ class CliTest {
                 r.out());
     }
 
+    /** A run larger than the heap ends with one sentence that says how to give the JVM more, and exit 1. */
+    @Test
+    void runningOutOfMemoryIsOneSentence(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        String jvm = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(jvm, "-Xmx48m", "--add-modules", "jdk.incubator.vector",
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "train", "--run-dir", tmp.resolve("big").toString(), "run.stages=pretrain", "pretrain.steps=2",
+                "pretrain.batch_size=512", "model.dim=256", "model.heads=4")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(1, p.waitFor(), out);
+        assertTrue(out.contains("error: out of memory") && out.contains("-Xmx"), out);
+        assertTrue(!out.contains("\tat "), "no stack trace: " + out);
+    }
+
     /** A kernel setting the machine cannot take ends with one sentence and exit 2, in a fresh JVM. */
     @Test
     void aBadKernelSettingIsRefusedInOneSentence() throws Exception {
