@@ -120,11 +120,6 @@ public final class CpuTuning {
 
     private CpuTuning() {}
 
-    /** The tiles of {@link #GEMM_TILES}, as a stream of test arguments. */
-    static java.util.stream.Stream<String> tiles() {
-        return GEMM_TILES.stream();
-    }
-
     /** One line per choice, with its reason. */
     public static List<String> describe() {
         return List.copyOf(WHY);

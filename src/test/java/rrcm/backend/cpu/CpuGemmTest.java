@@ -45,7 +45,7 @@ class CpuGemmTest {
      * (load) or from zero. So the tile CpuTuning picks never changes a result.
      */
     @ParameterizedTest(name = "tile {0}")
-    @MethodSource("rrcm.backend.cpu.CpuTuning#tiles")
+    @MethodSource("tiles")
     void everyKernelTileIsTheOrderedFmaChain(String tile) {
         int mr = Integer.parseInt(tile.substring(0, tile.indexOf('x')));
         int nr = Integer.parseInt(tile.substring(tile.indexOf('x') + 1)) * CpuTuning.LANES;
@@ -68,6 +68,10 @@ class CpuGemmTest {
             }
             assertArrayEquals(expected, c, "tile " + tile + (load ? " from C" : " from zero"));
         }
+    }
+
+    static Stream<String> tiles() {
+        return CpuTuning.GEMM_TILES.stream();
     }
 
     /** (m, n, k): op(A) is (m, k), op(B) is (k, n). */
