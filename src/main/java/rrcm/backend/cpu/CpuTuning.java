@@ -52,7 +52,6 @@ public final class CpuTuning {
     public static final int ATTENTION_NV;
 
     private static final List<String> WHY = new ArrayList<>();
-    private static final boolean L1_REPORTED, L2_REPORTED;
 
     static {
         int preferred = FloatVector.SPECIES_PREFERRED.vectorBitSize();
@@ -76,17 +75,15 @@ public final class CpuTuning {
                 : useAvx >= 0 ? "HotSpot's UseAVX=" + useAvx + (wide ? " (AVX-512)" : "") : "from the preferred width"));
 
         long l1 = cacheBytes(1), l2 = cacheBytes(2);
-        L1_REPORTED = l1 > 0;
-        L2_REPORTED = l2 > 0;
         L1D = l1 > 0 ? l1 : 32 << 10;
         L2 = l2 > 0 ? l2 : 1 << 20;
         WHY.add("caches per core: L1d " + (L1D >> 10) + " KiB, L2 " + (L2 >> 10) + " KiB"
-                + (L1_REPORTED && L2_REPORTED ? " (from /sys/devices/system/cpu)" : " (not reported by the OS: assumed)"));
+                + (l1 > 0 && l2 > 0 ? " (from /sys/devices/system/cpu)" : " (not reported by the OS: assumed)"));
 
         // GEMM register tile: as many sums as the registers hold beside the B vectors and the broadcasts
-        // C2 keeps in flight. 32 registers: 12 x 2 vectors (24 sums; 93-95% of one core's FMA peak on
-        // packed panels, against 70-86% for the 6 x 2 tile that fits 16). 16 registers: 12 x 1 vector
-        // (12 sums, one B vector, up to three broadcasts: 16, no spill; 86-99%).
+        // C2 keeps in flight. 32 registers: 12 x 2 vectors (24 sums, half the loads per FMA of 6 x 2).
+        // 16 registers: 12 x 1 vector (12 sums, one B vector, up to three broadcasts: 16, no spill). The
+        // measurements behind both are in benchmarks/RESULTS.md (GemmKernelBench).
         String tile = System.getProperty("rrcm.gemm.tile", REGISTERS >= 32 ? "12x2" : "12x1").trim();
         if (!GEMM_TILES.contains(tile)) {
             throw new IllegalArgumentException("-Drrcm.gemm.tile must be one of " + GEMM_TILES + ", got '" + tile + "'");
@@ -97,8 +94,9 @@ public final class CpuTuning {
                 + REGISTERS + " registers)" + (System.getProperty("rrcm.gemm.tile") != null ? ", forced" : ""));
 
         // Cache blocks. KC is long: each pass over K reloads C's tiles, which miss the caches, while the
-        // packed panels stream from L2; the A block (MC x KC) takes at most half of L2, the rest holds
-        // the B sliver and C's lines; the shared B panel (KC x NC) lives in L3.
+        // packed panels stream from L2 (so no block is sized to L1, which info reports for the record);
+        // the A block (MC x KC) takes at most half of L2, the rest holds the B sliver and C's lines; the
+        // shared B panel (KC x NC) lives in L3.
         int kc = intProperty("rrcm.gemm.kc", 768);
         int nr = GEMM_NV * LANES;
         int mcMax = (int) Math.max(GEMM_MR, L2 / 2 / (4L * kc) / GEMM_MR * GEMM_MR);
