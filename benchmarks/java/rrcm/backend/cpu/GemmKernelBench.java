@@ -2,7 +2,6 @@ package rrcm.backend.cpu;
 
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -15,6 +14,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+import rrcm.bench.GemmBench;
 
 /**
  * The GEMM micro-kernel alone, on one core: C tiles over packed slivers of A against one packed sliver of
@@ -38,18 +38,6 @@ public class GemmKernelBench {
     private int kc, slivers;
     private float[] a, b, c;
 
-    /** Floating-point work done, in GFLOP; JMH divides it by the iteration's time. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class Flops {
-        public double gflop;
-
-        @Setup(Level.Iteration)
-        public void reset() {
-            gflop = 0;
-        }
-    }
-
     @Setup(Level.Trial)
     public void setup() {
         String[] p = panels.split("x");
@@ -64,7 +52,7 @@ public class GemmKernelBench {
     }
 
     @Benchmark
-    public float[] kernel(Flops f) {
+    public float[] kernel(GemmBench.Flops f) {
         int mr = CpuGemm.MR, nr = CpuGemm.NR;
         for (int i = 0; i < slivers; i++) CpuGemm.kernel(kc, a, i * mr * kc, b, 0, c, i * mr * nr, nr, true);
         f.gflop += 2e-9 * slivers * mr * nr * kc;

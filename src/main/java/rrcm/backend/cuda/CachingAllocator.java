@@ -11,7 +11,7 @@ import rrcm.device.DeviceException;
 /**
  * Device memory kept for reuse: a released block goes to a free list of its exact byte size, and the
  * next request of that size takes it back without a driver allocation. A training step allocates the
- * same sizes every time, so after the first step it makes none (DESIGN.md, Memory). Exact sizes (no
+ * same sizes every time, so after the first step it makes none (docs/design.md, Memory). Exact sizes (no
  * rounding up) also keep the emulator's guard zones tight around every storage. When the device runs
  * out of memory the free lists are given back and the allocation is tried once more.
  */
