@@ -79,7 +79,8 @@ public final class Launcher {
         List<String> out = new ArrayList<>();
         try {
             for (String a : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-                if (!a.startsWith("-D" + RELAUNCHED)) out.add(a);
+                // not the marker, and not a debugger agent: its port is this JVM's already
+                if (!a.startsWith("-D" + RELAUNCHED) && !a.startsWith("-agentlib:jdwp") && !a.startsWith("-Xrunjdwp")) out.add(a);
             }
         } catch (LinkageError | RuntimeException e) {
             // a runtime without java.management: nothing to forward

@@ -28,7 +28,8 @@ import rrcm.backend.Gemm;
  *       beta = 0)
  * </pre>
  * KC is long rather than L1-sized: each pc pass reloads every C tile, and those loads miss the caches
- * while the packed panels stream well from L2 (RESULTS.md compares KC). The blocks are CpuTuning's.
+ * while the packed panels stream well from L2 (RESULTS.md, the Zen 4 GEMM section, compares KC 256 and
+ * 768). The blocks are CpuTuning's.
  *
  * <p>The row blocks are the parallel tasks: a multiple of the thread count, of equal size to within a
  * sliver, so that no core idles at the end; when M gives fewer blocks than threads, the B slivers are

@@ -1,5 +1,6 @@
 package rrcm.backend.cpu;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -159,15 +160,13 @@ public final class CpuTuning {
         }
     }
 
-    /** HotSpot's UseAVX (0 to 3) on x86, or -1 where it cannot be read. */
+    /** HotSpot's UseAVX (0 to 3) on x86, or -1 where it cannot be read (another JVM, another CPU). */
     private static int hotspotUseAvx() {
         try {
-            Class<?> bean = Class.forName("com.sun.management.HotSpotDiagnosticMXBean");
-            Object mx = ManagementFactory.getPlatformMXBean(bean.asSubclass(java.lang.management.PlatformManagedObject.class));
-            Object option = bean.getMethod("getVMOption", String.class).invoke(mx, "UseAVX");
-            return Integer.parseInt((String) option.getClass().getMethod("getValue").invoke(option));
-        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-            return -1; // not HotSpot, not x86, or java.management not in the runtime image
+            return Integer.parseInt(ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+                    .getVMOption("UseAVX").getValue());
+        } catch (RuntimeException | LinkageError e) {
+            return -1; // no such option off x86, or no jdk.management in this runtime
         }
     }
 
