@@ -1,6 +1,5 @@
 package rrcm.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,8 +8,6 @@ import picocli.CommandLine.Parameters;
 import rrcm.backend.Backends;
 import rrcm.io.ConfigLoader;
 import rrcm.io.ConfigNode;
-import rrcm.workflows.RunContext;
-import rrcm.workflows.RunDirectory;
 import rrcm.workflows.TrainConfig;
 import rrcm.workflows.TrainRun;
 
@@ -38,29 +35,23 @@ final class TrainOptions {
     /** Runs training; encoderFile makes it a fine-tuning-only run from that pre-training checkpoint. */
     int run(Path encoderFile) {
         if (stopAt < 0) throw new IllegalArgumentException("--stop-at-step must be positive, got " + stopAt);
-        ConfigNode node;
+        ConfigNode node = null;
         Path dir = runDir;
         if (resume) {
             if (config != null || !overrides.isEmpty()) {
                 throw new IllegalArgumentException("--resume continues with the run's saved configuration; drop --config and the overrides");
             }
             if (dir == null) dir = Path.of("runs", "quickstart");
-            if (!Files.isRegularFile(dir.resolve("config.yaml"))) {
-                throw new IllegalArgumentException(dir + " holds no run to resume (no config.yaml); name it with --run-dir");
-            }
-            node = ConfigLoader.load(dir.resolve("config.yaml"), List.of());
         } else {
             List<String> all = new ArrayList<>(overrides);
-            if (encoderFile != null) all.add("run.stages=finetune");
+            if (encoderFile != null) {
+                all.add("run.stages=finetune");
+                all.add("finetune.encoder=" + encoderFile.toAbsolutePath().normalize());
+            }
             node = config != null ? ConfigLoader.load(config, all) : ConfigLoader.loadResource(DEFAULT_CONFIG, all);
+            if (dir == null) dir = TrainConfig.from(node).run().dir();
         }
-        TrainConfig cfg = TrainConfig.from(node);
-        if (dir == null) dir = cfg.run().dir();
-        try (RunDirectory run = resume ? RunDirectory.resume(dir) : RunDirectory.create(dir, node.toYaml())) {
-            System.out.println((resume ? "resuming run " : "run directory ") + run.root());
-            TrainRun.run(new RunContext(Backends.defaultBackend(), cfg, run, System.out, stopAt), resume,
-                    resume ? null : encoderFile);
-        }
+        TrainRun.inDirectory(Backends.defaultBackend(), node, dir, resume, System.out, stopAt);
         return 0;
     }
 }

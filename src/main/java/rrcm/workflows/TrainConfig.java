@@ -86,7 +86,7 @@ public record TrainConfig(Run run, Data data, Model model, PretrainSpec pretrain
                 (float) f.getDouble("weight_decay", 0.05, RealRange.atLeast(0)),
                 f.getInt("warmup_epochs", 1, IntRange.atLeast(0)), f.getInt("copies", 2, IntRange.between(1, 64)),
                 (float) f.getDouble("lambda", sigma <= 0.25 ? 10.0 : 20.0, RealRange.atLeast(0)),
-                (float) f.getDouble("eta", 0.5, RealRange.atLeast(0)));
+                (float) f.getDouble("eta", 0.5, RealRange.atLeast(0)), f.getOptionalPath("encoder").orElse(null));
 
         ConfigNode e = root.section("eval");
         Eval eval = new Eval(e.getInt("batch_size", 250, IntRange.atLeast(1)), e.getInt("max_images", 0, IntRange.atLeast(0)));
@@ -95,6 +95,10 @@ public record TrainConfig(Run run, Data data, Model model, PretrainSpec pretrain
         if (!finetune.method().equals("rrcm") && run.pretrains()) {
             throw new ConfigException(root.origin() + ": finetune.method " + finetune.method() + " is a baseline trained "
                     + "from scratch; set run.stages: finetune");
+        }
+        if (finetune.encoder() != null && run.pretrains()) {
+            throw new ConfigException(root.origin() + ": finetune.encoder names a pre-trained encoder to start from; "
+                    + "a run that also pre-trains starts from its own (set run.stages: finetune, or drop finetune.encoder)");
         }
         return new TrainConfig(run, data, model, pretrain, finetune, eval);
     }

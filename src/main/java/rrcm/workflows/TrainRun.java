@@ -1,13 +1,19 @@
 package rrcm.workflows;
 
+import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import rrcm.backend.Backend;
 import rrcm.data.Datasets;
 import rrcm.data.HeldOut;
 import rrcm.data.ImageDataset;
 import rrcm.data.Split;
+import rrcm.io.ConfigLoader;
+import rrcm.io.ConfigNode;
 import rrcm.model.VisionTransformer;
 
 /**
@@ -21,10 +27,39 @@ public final class TrainRun {
     public record Result(boolean finished, Evaluation.Accuracy accuracy) {}
 
     /**
-     * @param encoderFile for a fine-tuning-only run, the pre-training checkpoint to start from (null: from scratch)
+     * Runs a configuration in a run directory: a new one (which must not hold a run yet), or, with resume,
+     * the run the directory holds, under its saved configuration.
+     *
+     * @param node the resolved configuration of a new run (ignored when resuming)
      */
-    public static Result run(RunContext ctx, boolean resume, Path encoderFile) {
+    public static Result inDirectory(Backend be, ConfigNode node, Path dir, boolean resume, PrintStream out, long stopAt) {
+        ConfigNode config = resume ? savedConfig(dir) : node;
+        TrainConfig cfg = TrainConfig.from(config);
+        try (RunDirectory run = resume ? RunDirectory.resume(dir) : RunDirectory.create(dir, config.toYaml())) {
+            out.println((resume ? "resuming run " : "run directory ") + run.root());
+            return run(new RunContext(be, cfg, run, out, stopAt), resume);
+        }
+    }
+
+    /** The configuration a run directory was created with. */
+    public static ConfigNode savedConfig(Path dir) {
+        if (!Files.isRegularFile(dir.resolve("config.yaml"))) {
+            throw new IllegalArgumentException(dir + " holds no run to resume (no config.yaml); name it with --run-dir");
+        }
+        return ConfigLoader.load(dir.resolve("config.yaml"), List.of());
+    }
+
+    /**
+     * Runs the stages of ctx's configuration; a fine-tuning-only run starts from finetune.encoder when the
+     * configuration names one (also when resuming: a run stopped before its first checkpoint starts over
+     * from the same encoder, and a later checkpoint replaces it).
+     */
+    public static Result run(RunContext ctx, boolean resume) {
         TrainConfig cfg = ctx.config();
+        Path encoderFile = cfg.finetune().encoder();
+        if (encoderFile != null && !Files.isRegularFile(encoderFile)) {
+            throw new IllegalArgumentException(encoderFile + ": no such pre-training checkpoint (finetune.encoder)");
+        }
         TrainConfig.Data d = cfg.data();
         HeldOut.Parts parts = HeldOut.split(Datasets.open(d.kind(), d.dir(), Split.TRAIN, d.imageSize()), d.validation());
         ImageDataset train = parts.fit();

@@ -155,6 +155,28 @@ class TrainCliTest {
         assertFalse(Files.exists(fine.resolve("pretrain")));
     }
 
+    /**
+     * A fine-tuning from a pre-trained encoder that stopped before its first checkpoint (killed in its first
+     * epoch) resumes from that encoder, not from a random one: the configuration keeps the encoder's path.
+     */
+    @Test
+    void aFineTuningStoppedBeforeItsFirstCheckpointResumesFromTheSameEncoder() throws IOException {
+        Path pre = tmp.resolve("pre"), whole = tmp.resolve("whole"), parts = tmp.resolve("parts");
+        assertEquals(0, run(cmd(TINY, "train", "run.stages=pretrain", "--run-dir", pre.toString())).code());
+        String encoder = pre.resolve("pretrain/model.safetensors").toString();
+        assertEquals(0, run(cmd(TINY, "finetune", "--from", encoder, "--run-dir", whole.toString())).code());
+        assertEquals(0, run(cmd(TINY, "finetune", "--from", encoder, "--run-dir", parts.toString(), "--stop-at-step", "2")).code());
+        // as if the process had been killed before it wrote a checkpoint
+        Files.delete(parts.resolve("finetune/model.safetensors"));
+        Files.delete(parts.resolve("finetune/state.safetensors"));
+        Files.delete(parts.resolve("metrics.jsonl"));
+        Run resumed = run(args("train", "--run-dir", parts.toString(), "--resume"));
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.out().contains("encoder from " + pre.resolve("pretrain/model.safetensors").toAbsolutePath()), resumed.out());
+        assertArrayEquals(Files.readAllBytes(whole.resolve("finetune/model.safetensors")),
+                Files.readAllBytes(parts.resolve("finetune/model.safetensors")));
+    }
+
     private void assertFails(Run r, String... parts) {
         assertNotEquals(0, r.code(), "should fail: " + r.out());
         for (String p : parts) assertTrue(r.err().contains(p), "error should mention '" + p + "': " + r.err());

@@ -49,7 +49,7 @@ class StepsTest {
     void fineTuningLearnsAFixedBatch() {
         var be = Backends.cpu();
         Classifier model = new Classifier(be, new rrcm.model.VisionTransformer(be, new Init(1), TINY), new Init(2), 3);
-        FinetuneSpec spec = new FinetuneSpec("consistency", 0.25, 1, B, 2e-3f, 0.75f, 0.05f, 0, 2, 10f, 0.5f);
+        FinetuneSpec spec = new FinetuneSpec("consistency", 0.25, 1, B, 2e-3f, 0.75f, 0.05f, 0, 2, 10f, 0.5f, null);
         AdamW opt = new AdamW(FinetuneStep.layerwise(model, spec.layerDecay(), spec.weightDecay()), 0.9f, 0.999f, 1e-8f);
         FinetuneStep step = new FinetuneStep(be, model, opt, spec, new Generator(7));
         float[] pixels = Data.uniform(8, B * 64, 0, 1);

@@ -100,7 +100,7 @@ abstract class CudaBackendContract {
     /** Fine-tuning with the rRCM consistency loss (m noisy copies, CE + KL + entropy, layer-wise decay). */
     private static float[] finetune(Backend be, int steps) {
         Classifier model = new Classifier(be, new VisionTransformer(be, new Init(31), TINY), new Init(32), 3);
-        rrcm.workflows.FinetuneSpec spec = new rrcm.workflows.FinetuneSpec("rrcm", 0.25, 1, B, 2e-3f, 0.75f, 0.05f, 0, 2, 10f, 0.5f);
+        rrcm.workflows.FinetuneSpec spec = new rrcm.workflows.FinetuneSpec("rrcm", 0.25, 1, B, 2e-3f, 0.75f, 0.05f, 0, 2, 10f, 0.5f, null);
         AdamW opt = new AdamW(rrcm.workflows.FinetuneStep.layerwise(model, spec.layerDecay(), spec.weightDecay()), 0.9f, 0.999f, 1e-8f);
         rrcm.workflows.FinetuneStep step = new rrcm.workflows.FinetuneStep(be, model, opt, spec, new Generator(33));
         float[] pixels = Data.uniform(34, B * 64, 0, 1);
