@@ -7,9 +7,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
-import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.CombinedRangeXYPlot;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
@@ -35,32 +36,68 @@ public final class AccuracyPlot {
 
     private AccuracyPlot() {}
 
+    /** One panel of several: its title and curves. */
+    public record Panel(String title, List<Curve> curves) {}
+
     /** Draws the curves, with a light vertical line at each report radius, and writes the PNG atomically. */
     public static void write(Path png, List<Curve> curves, String title, double[] reportRadii) {
+        XYPlot plot = plot(curves, reportRadii);
+        save(png, chart(title, plot, List.of(plot)), WIDTH, HEIGHT);
+    }
+
+    /**
+     * Panels side by side sharing the accuracy axis (one per noise level, say), each with its own radius
+     * axis, and one legend: the panels must have the same curve labels in the same order.
+     */
+    public static void writePanels(Path png, List<Panel> panels, String title, double[] reportRadii) {
+        CombinedRangeXYPlot combined = new CombinedRangeXYPlot(new NumberAxis("certified accuracy"));
+        combined.setGap(16);
+        List<XYPlot> plots = new java.util.ArrayList<>();
+        for (Panel p : panels) {
+            XYPlot plot = plot(p.curves(), reportRadii);
+            plot.getDomainAxis().setLabel(p.title() + ": radius (l2)");
+            combined.add(plot, 1);
+            plots.add(plot);
+        }
+        JFreeChart chart = chart(title, combined, plots);
+        combined.getRangeAxis().setRange(0, 1.0);
+        save(png, chart, Math.max(WIDTH, 560 * panels.size()), HEIGHT);
+    }
+
+    // JFreeChart's theme first (fonts, legend), then white plots with light grid lines
+    private static JFreeChart chart(String title, org.jfree.chart.plot.Plot root, List<XYPlot> plots) {
+        JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, root, true);
+        ChartUtils.applyCurrentTheme(chart);
+        for (XYPlot plot : plots) {
+            plot.setBackgroundPaint(Color.WHITE);
+            plot.setDomainGridlinePaint(new Color(0xDDDDDD));
+            plot.setRangeGridlinePaint(new Color(0xDDDDDD));
+        }
+        return chart;
+    }
+
+    private static XYPlot plot(List<Curve> curves, double[] reportRadii) {
         XYSeriesCollection data = new XYSeriesCollection();
         double right = 0;
         for (double r : reportRadii) right = Math.max(right, r);
         for (Curve c : curves) for (Outcome o : c.outcomes()) if (o.correct()) right = Math.max(right, o.radius());
         right = right == 0 ? 1 : right * 1.05;
         for (int i = 0; i < curves.size(); i++) data.addSeries(series(curves.get(i), i, right));
-        JFreeChart chart = ChartFactory.createXYLineChart(title, "radius (l2)", "certified accuracy", data,
-                PlotOrientation.VERTICAL, true, false, false);
-        XYPlot plot = chart.getXYPlot();
-        plot.setBackgroundPaint(Color.WHITE);
-        plot.setDomainGridlinePaint(new Color(0xDDDDDD));
-        plot.setRangeGridlinePaint(new Color(0xDDDDDD));
-        plot.getDomainAxis().setRange(0, right);
-        plot.getRangeAxis().setRange(0, 1.0);
+        NumberAxis x = new NumberAxis("radius (l2)"), y = new NumberAxis("certified accuracy");
+        x.setRange(0, right);
+        y.setRange(0, 1.0);
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
         for (int i = 0; i < curves.size(); i++) renderer.setSeriesStroke(i, new BasicStroke(2f));
-        plot.setRenderer(renderer);
-        for (double r : reportRadii) {
-            ValueMarker m = new ValueMarker(r, new Color(0xBBBBBB), new BasicStroke(1f));
-            plot.addDomainMarker(m);
-        }
+        XYPlot plot = new XYPlot(data, x, y, renderer);
+        plot.setOrientation(PlotOrientation.VERTICAL);
+        for (double r : reportRadii) plot.addDomainMarker(new ValueMarker(r, new Color(0xBBBBBB), new BasicStroke(1f)));
+        return plot;
+    }
+
+    private static void save(Path png, JFreeChart chart, int width, int height) {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            ChartUtils.writeChartAsPNG(bytes, chart, WIDTH, HEIGHT);
+            ChartUtils.writeChartAsPNG(bytes, chart, width, height);
             AtomicFile.write(png, ch -> ch.write(java.nio.ByteBuffer.wrap(bytes.toByteArray())));
         } catch (IOException e) {
             throw new UncheckedIOException(png + ": cannot be written (" + e.getMessage() + ")", e);

@@ -6,7 +6,7 @@ import java.math.RoundingMode;
 import java.util.Locale;
 
 /** How numbers are written in result files and reports. */
-final class Formats {
+public final class Formats {
     private Formats() {}
 
     /**
@@ -38,7 +38,7 @@ final class Formats {
     }
 
     /** A value like sigma as its shortest decimal: 0.25, 0.5, 1. */
-    static String shortest(double v) {
+    public static String shortest(double v) {
         return BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Robust Representation Consistency Models: training and randomized-smoothing certification.",
-        subcommands = {TrainCommand.class, FinetuneCommand.class, CertifyCommand.class, PredictCommand.class, MergeCommand.class,
+        subcommands = {TrainCommand.class, FinetuneCommand.class, CertifyCommand.class, ReproduceCommand.class, PredictCommand.class, MergeCommand.class,
             PlotCommand.class, InfoCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

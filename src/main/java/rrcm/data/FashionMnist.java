@@ -14,13 +14,16 @@ public final class FashionMnist {
     /** Where the Debian package dataset-fashion-mnist installs the files. */
     public static final Path DEFAULT_DIR = Path.of("/usr/share/datasets/fashion-mnist");
     public static final int CLASSES = 10;
+    /** How to get the files where DEFAULT_DIR says. */
+    static final String INSTALL = "install them with: sudo apt-get install dataset-fashion-mnist, or name the directory that "
+            + "holds them";
 
     private FashionMnist() {}
 
     /** Reads one split from {@code dir}, which holds {@code train-*} and {@code t10k-*} IDX files. */
     public static ImageDataset open(Path dir, Split split) {
         if (!Files.isDirectory(dir)) {
-            throw new DataException(dir + ": no such directory (expected the Fashion-MNIST IDX files, e.g. from the Debian package dataset-fashion-mnist)");
+            throw new DataException(dir + ": no such directory (expected the Fashion-MNIST IDX files; " + INSTALL + ")");
         }
         Path images = find(dir, imagesFile(split));
         Path labels = find(dir, labelsFile(split));

@@ -56,7 +56,8 @@ public final class Progress {
                 duration(seconds), eta);
     }
 
-    static String duration(double seconds) {
+    /** Seconds as m:ss, or h:mm:ss from an hour on. */
+    public static String duration(double seconds) {
         long s = Math.round(seconds);
         return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
                 : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);

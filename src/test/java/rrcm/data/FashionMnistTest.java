@@ -2,6 +2,7 @@ package rrcm.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static rrcm.data.Fixtures.assertDataError;
 
 import java.io.ByteArrayOutputStream;
@@ -73,7 +74,9 @@ class FashionMnistTest {
     @Test
     void missingDirectory() {
         Path missing = dir.resolve("nowhere");
-        assertDataError(missing.toString(), "no such directory", () -> FashionMnist.open(missing, Split.TRAIN));
+        DataException e = assertDataError(missing.toString(), "no such directory", () -> FashionMnist.open(missing, Split.TRAIN));
+        // the message names the one command that installs the data set
+        assertTrue(e.getMessage().contains("sudo apt-get install dataset-fashion-mnist"), e.getMessage());
     }
 
     @Test

@@ -1,0 +1,61 @@
+package rrcm.experiments;
+
+import java.util.ArrayList;
+import java.util.List;
+import rrcm.certify.Formats;
+import rrcm.workflows.TrainConfig;
+
+/**
+ * The stages of a study, in the order they run: the pre-training, then for each sigma each method's
+ * fine-tuning followed by its certification, so that a stopped study has whole rows to show. The
+ * compute-matched baseline runs at the first sigma only: it costs as much as rRCM's pre-training and
+ * fine-tuning together, and one row answers whether rRCM wins only by training longer.
+ */
+public final class Plan {
+    /** Configuration keys the plan sets per stage; a study's overrides may not set them. */
+    static final List<String> PLANNED_KEYS = List.of("run.stages", "run.name", "run.dir", "finetune.method", "finetune.sigma",
+            "finetune.encoder", "data.validation", "data.dir");
+
+    /** The pre-training stage's name. */
+    public static final String PRETRAIN = "pretrain";
+
+    private Plan() {}
+
+    /**
+     * @param base the study's configuration, resolved
+     * @param trainImages the images fine-tuning sees per epoch
+     */
+    public static List<Stage> of(Study study, TrainConfig base, int trainImages) {
+        List<Stage> stages = new ArrayList<>();
+        stages.add(new Stage.Train(PRETRAIN, null, 0, List.of("run.stages=pretrain", "run.name=" + PRETRAIN), null, 0));
+        int epochs = base.finetune().epochs();
+        int matched = epochs + extraEpochs(base, trainImages);
+        for (double sigma : study.sigmas()) {
+            for (Stage.Arm arm : Stage.Arm.values()) {
+                if (arm == Stage.Arm.MATCHED && sigma != study.sigmas().getFirst()) continue;
+                String name = arm.key() + "-sigma" + Formats.shortest(sigma);
+                List<String> o = new ArrayList<>(List.of("run.stages=finetune", "run.name=" + name, "finetune.method=" + arm.method,
+                        "finetune.sigma=" + sigma));
+                int e = arm == Stage.Arm.MATCHED ? matched : epochs;
+                if (arm == Stage.Arm.MATCHED) o.add("finetune.epochs=" + e);
+                Stage.Train train = new Stage.Train(name, arm, sigma, List.copyOf(o), arm == Stage.Arm.RRCM ? PRETRAIN : null, e);
+                stages.add(train);
+                stages.add(new Stage.Certify("certify-" + name, train));
+            }
+        }
+        return List.copyOf(stages);
+    }
+
+    /**
+     * The epochs of consistency fine-tuning that cost what rRCM's pre-training costs, counted in encoder passes
+     * of one image with a backward pass, a forward pass alone counting a third: a pre-training step passes 3 B
+     * images with a backward pass (the online network's two views and the consistency query) and 3 B without
+     * (the EMA target's two views and the consistency key), 4 B in all; a fine-tuning epoch passes each
+     * training image's noisy copies once. Rounded up.
+     */
+    public static int extraEpochs(TrainConfig base, int trainImages) {
+        double pretraining = 4.0 * base.pretrain().batchSize() * base.pretrain().steps();
+        double epoch = (double) base.finetune().copies() * trainImages;
+        return (int) Math.ceil(pretraining / epoch);
+    }
+}
