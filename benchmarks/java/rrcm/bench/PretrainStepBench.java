@@ -42,7 +42,7 @@ import rrcm.workflows.PretrainSpec;
 import rrcm.workflows.PretrainStep;
 
 /**
- * One whole pre-training step (method.md 2.3: two strong views and a weak one, online and EMA-target
+ * One whole pre-training step (docs/method.md 2.3: two strong views and a weak one, online and EMA-target
  * passes, symmetric contrastive and consistency InfoNCE, backward, clipping, AdamW, EMA) on the small
  * configurations, ours beside the same step composed from libtorch ops in eager mode, same batch,
  * same threads. Throughput in steps per second; images per second is that times the batch. The secondary

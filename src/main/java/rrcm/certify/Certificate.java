@@ -3,7 +3,7 @@ package rrcm.certify;
 import org.apache.commons.math3.special.Erf;
 
 /**
- * The outcome of CERTIFY for one image (method.md 3): the class predicted (or {@link #ABSTAIN}), the
+ * The outcome of CERTIFY for one image (docs/method.md 3): the class predicted (or {@link #ABSTAIN}), the
  * certified ℓ2 radius, and the evidence behind it: nA of n estimation draws fell on the selected class,
  * whose probability is at least pA with confidence 1 − α.
  */

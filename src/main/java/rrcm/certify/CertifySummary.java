@@ -14,7 +14,7 @@ import java.util.Map;
  */
 public record CertifySummary(SmoothingParams params, int images, int abstained, double[] radii, int[] certified,
                              double acr, double seconds, long draws, long estimationDraws) {
-    /** Report radii of the CIFAR-10 tables (method.md 4), the default for data other than ImageNet. */
+    /** Report radii of the CIFAR-10 tables (docs/method.md 4), the default for data other than ImageNet. */
     public static final double[] CIFAR_RADII = {0, 0.25, 0.5, 0.75, 1.0};
     /** Report radii of ImageNet: 0 to 3 in steps of 0.5. */
     public static final double[] IMAGENET_RADII = {0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0};

@@ -5,7 +5,7 @@ import org.apache.commons.math3.distribution.BetaDistribution;
 /**
  * Exact (Clopper–Pearson) one-sided confidence bounds on a binomial proportion: with k successes in n
  * trials, the lower bound at level 1 − α is the α quantile of Beta(k, n − k + 1), and 0 when k = 0
- * (method.md 3). The upper bound follows by symmetry: upper(k, n) = 1 − lower(n − k, n).
+ * (docs/method.md 3). The upper bound follows by symmetry: upper(k, n) = 1 − lower(n − k, n).
  */
 public final class ClopperPearson {
     // The Beta quantile is found by a root finder; the default absolute accuracy (1e-9) would move

@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * Which test images are certified: Cohen's protocol takes every k-th image (k = 20 on CIFAR-10's 10,000,
- * 100 on ImageNet's 50,000 validation images: 500 images each, method.md 3). The default k keeps that
+ * 100 on ImageNet's 50,000 validation images: 500 images each, docs/method.md 3). The default k keeps that
  * rule for any test set, k = max(1, size / 500), which gives exactly those two values, 20 on
  * Fashion-MNIST and 1 on the 500 images of the embedded subset.
  */

@@ -1,7 +1,7 @@
 package rrcm.certify;
 
 /**
- * The outcome of PREDICT for one image (method.md 3): the top class, unless the two-sided binomial test
+ * The outcome of PREDICT for one image (docs/method.md 3): the top class, unless the two-sided binomial test
  * of the top two counts c1 against c2 at p = 1/2 cannot reject a tie at level α (then {@link
  * Certificate#ABSTAIN}). Cohen et al. show the answer differs from the smoothed classifier's with
  * probability at most α.

@@ -10,7 +10,7 @@ import rrcm.tensor.MemoryScope;
 import rrcm.tensor.Tensor;
 
 /**
- * The smoothed classifier's Monte Carlo sampler (method.md 3): an image u in [0, 1] becomes
+ * The smoothed classifier's Monte Carlo sampler (docs/method.md 3): an image u in [0, 1] becomes
  * c_in(t) (2u − 1 + 2σ ε) with ε ~ N(0, I) and t the grid time nearest 2σ, goes through the fine-tuned
  * classifier, and the argmax votes are counted per class.
  *

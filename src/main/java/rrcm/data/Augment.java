@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
- * A pipeline of transforms run one after another, and the pipelines of the method (method.md 2.3):
+ * A pipeline of transforms run one after another, and the pipelines of the method (docs/method.md 2.3):
  * two strong views for the contrastive term, a weak view for the consistency term, and the
  * evaluation view. Steps pass the image through two scratch buffers in turn, so a pipeline makes
  * no allocation per image once warm.

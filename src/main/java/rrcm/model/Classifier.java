@@ -17,7 +17,7 @@ public final class Classifier extends Module {
     public Classifier(Backend be, VisionTransformer encoder, Init init, int classes) {
         this.encoder = child("", encoder);
         int d = encoder.config.dim();
-        // method.md 2.4: head weights with std 2e-5, zero bias
+        // docs/method.md 2.4: head weights with std 2e-5, zero bias
         this.head = child("head", new Linear(be, d, classes, true, init.normal(2e-5f, d * classes)));
     }
 

@@ -25,8 +25,9 @@ public final class KarrasSchedule {
 
     /**
      * Levels N(k) at step k of K: K' = ceil(K / log2(ceil(80/20) + 1)), N(k) = min(20 * 2^floor(k/K'), 80) + 1,
-     * so 21, then 41, then 81 levels. method.md writes ceil(k/K'), which would use 21 levels at step 0 only;
-     * floor gives the three stages its text describes and matches the improved consistency training rule.
+     * so 21, then 41, then 81 levels. The paper writes ceil(k/K'), which would use 21 levels at step 0 only;
+     * floor gives the three stages its text describes and matches the improved consistency training rule
+     * (docs/method.md 2.1).
      */
     public static int levels(long step, long totalSteps) {
         long kPrime = (long) Math.ceil(totalSteps / (Math.log(Math.ceil(80.0 / 20) + 1) / Math.log(2)));

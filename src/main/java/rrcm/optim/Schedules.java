@@ -6,7 +6,7 @@ public final class Schedules {
 
     /**
      * Linear warmup to peak over warmup steps, then cosine decay to 0 at totalSteps. The warmup starts at
-     * peak / warmup, not at 0 (method.md section 6: the reference's first epoch at lr 0 trains nothing).
+     * peak / warmup, not at 0 (docs/method.md section 6: the reference's first epoch at lr 0 trains nothing).
      */
     public static float warmupCosine(float peak, long step, long warmup, long totalSteps) {
         if (step < warmup) return peak * (step + 1) / warmup;

@@ -1,7 +1,7 @@
 package rrcm.workflows;
 
 /**
- * Hyperparameters of fine-tuning (method.md 2.4). method: "rrcm" (from a pre-trained encoder, consistency
+ * Hyperparameters of fine-tuning (docs/method.md 2.4). method: "rrcm" (from a pre-trained encoder, consistency
  * regularization), "consistency" (the same loss from scratch) or "gaussian" (cross-entropy on noisy
  * inputs from scratch, Cohen et al.). encoder: the pre-training checkpoint a fine-tuning-only run starts from
  * (null: from scratch, or from the pre-training stage of the same run); kept in the run's configuration so

@@ -13,7 +13,7 @@ import rrcm.tensor.Losses;
 import rrcm.tensor.Tensor;
 
 /**
- * One fine-tuning step (method.md 2.4): images in [0, 1] -> [-1, 1], m noisy copies x + 2 sigma eps,
+ * One fine-tuning step (docs/method.md 2.4): images in [0, 1] -> [-1, 1], m noisy copies x + 2 sigma eps,
  * scaled by c_in(t) at the grid time t nearest 2 sigma, the classifier, and the consistency-regularization
  * loss (or plain cross-entropy for the Gaussian baseline), then AdamW with layer-wise learning rates.
  */

@@ -16,7 +16,7 @@ import rrcm.tensor.Generator;
 import rrcm.tensor.Tensor;
 
 /**
- * One step of contrastive-denoising pre-training (method.md 2.3), inside a memory scope:
+ * One step of contrastive-denoising pre-training (docs/method.md 2.3), inside a memory scope:
  * one z per step shared by every input; the symmetric contrastive InfoNCE between the online
  * projections of two strong views at t0 = sigma_min and the EMA target's projections of the other
  * view; the consistency InfoNCE between the online CLS features at adjacent levels t_n and t_{n+1}

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Certified accuracy and ACR from result files, against published rows of method.md 4: a fixture file
+ * Certified accuracy and ACR from result files, against published rows of docs/method.md 4: a fixture file
  * per row whose images reproduce those numbers (certified at radius r = correct with radius ≥ r, so
  * images sit exactly on the band edges too), and a wrong prediction with a large radius that must count
  * for nothing.

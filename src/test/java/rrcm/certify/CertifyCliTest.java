@@ -222,7 +222,7 @@ class CertifyCliTest {
         assertEquals(0, r.code(), r.err());
         SmoothingParams p = SmoothingParams.read(runDir.resolve("certify-sigma0.5"));
         assertEquals(0.5, p.sigma());
-        assertEquals(0.965417, p.time(), 1e-6); // method.md 2.4: grid index 48
+        assertEquals(0.965417, p.time(), 1e-6); // docs/method.md 2.4: grid index 48
     }
 
     @Test

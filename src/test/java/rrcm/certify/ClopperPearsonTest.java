@@ -8,11 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** The one-sided Clopper–Pearson bound and the radius: method.md's vectors and an independent computation. */
+/** The one-sided Clopper–Pearson bound and the radius: docs/method.md's vectors and an independent computation. */
 class ClopperPearsonTest {
     static final double ALPHA = 0.001;
 
-    /** method.md 3, alpha = 0.001: pA to the 8 decimals given, Phi^-1(pA) to the 5 given. */
+    /** docs/method.md 3, alpha = 0.001: pA to the 8 decimals given, Phi^-1(pA) to the 5 given. */
     @Test
     void theVectorsOfTheMethod() {
         long[][] cases = {{10_000, 10_000}, {10_000, 9_900}, {10_000, 6_000}, {100_000, 100_000}, {100_000, 60_000}};

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The noise grid, the fine-tuning time per sigma and the curriculum, against method.md's numbers. */
+/** The noise grid, the fine-tuning time per sigma and the curriculum, against docs/method.md's numbers. */
 class KarrasScheduleTest {
     @ParameterizedTest
     @CsvSource({"0.25, 53, 0.492707, 1.424564, -176.96", "0.50, 48, 0.965417, 0.919784, -8.7988",

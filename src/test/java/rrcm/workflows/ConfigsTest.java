@@ -30,7 +30,7 @@ class ConfigsTest {
 
     @Test
     void publishedEncoderSizes() {
-        // method.md 2.2: rRCM-B 85.1 M (CIFAR-10) and 85.8 M (ImageNet), rRCM-S 19.4 M parameters
+        // docs/method.md 2.2: rRCM-B 85.1 M (CIFAR-10) and 85.8 M (ImageNet), rRCM-S 19.4 M parameters
         assertEquals(85.1e6, new VitConfig(32, 3, 4, 768, 12, 12, 4).parameterCount(), 0.05e6);
         assertEquals(85.8e6, new VitConfig(224, 3, 16, 768, 12, 12, 4).parameterCount(), 0.05e6);
         assertEquals(19.4e6, new VitConfig(224, 3, 16, 512, 6, 8, 4).parameterCount(), 0.05e6);
