@@ -54,12 +54,49 @@ class DocsTest {
                     missing.add(f + ": cites section " + m.group(2) + " of " + doc + ", which has no such heading");
                 }
             }
-            if (!f.equals(Path.of("docs", "method.md")) && BARE.matcher(text).find()) {
+            // within docs/ the documents link to each other by their own names
+            if (!f.startsWith("docs") && BARE.matcher(text).find()) {
                 missing.add(f + ": cites the method file without its directory (write docs/method.md)");
             }
         }
         assertTrue(citations >= 20, "the code cites docs/method.md and docs/design.md; found only " + citations + " citations");
         assertTrue(missing.isEmpty(), String.join("\n", missing));
+    }
+
+    private static final Pattern STOP = Pattern.compile("(?:`([\\w/.-]+\\.(?:java|cu))`:?\\s+)?lines\\s+(\\d+)[–-](\\d+)\\s+\\(`(\\w+)`\\)");
+
+    /**
+     * docs/tour.md's stops ("`path` lines A–B (`name`)" or "`path`: lines ...", or "lines A–B (`name`)" in the
+     * file named last)
+     * point at the method they name: it is declared on line A and its body ends by line B.
+     */
+    @Test
+    void theTourStopsWhereTheCodeIs() throws IOException {
+        String tour = Files.readString(Path.of("docs", "tour.md")).replaceAll("\\s+", " ");
+        Matcher m = STOP.matcher(tour);
+        List<String> wrong = new ArrayList<>();
+        String file = null;
+        int stops = 0;
+        while (m.find()) {
+            if (m.group(1) != null) file = m.group(1);
+            if (file == null) {
+                wrong.add("a stop with no file before it: " + m.group());
+                continue;
+            }
+            stops++;
+            int from = Integer.parseInt(m.group(2)), to = Integer.parseInt(m.group(3));
+            String name = m.group(4);
+            List<String> lines = Files.readAllLines(Path.of(file));
+            if (from < 1 || to < from || to > lines.size()) {
+                wrong.add(file + " lines " + from + "-" + to + ": outside the file's " + lines.size() + " lines");
+            } else if (!Pattern.compile("\\b" + name + "\\s*\\(").matcher(lines.get(from - 1)).find()) {
+                wrong.add(file + " line " + from + " does not declare " + name + ": " + lines.get(from - 1).trim());
+            } else if (!lines.get(to - 1).contains("}")) {
+                wrong.add(file + " line " + to + " does not close " + name + ": " + lines.get(to - 1).trim());
+            }
+        }
+        assertTrue(stops >= 30, "the tour has only " + stops + " stops");
+        assertTrue(wrong.isEmpty(), "docs/tour.md is out of date:\n" + String.join("\n", wrong));
     }
 
     // "## 2." or "### 2.3 ..." at the start of a line
