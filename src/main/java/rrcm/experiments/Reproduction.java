@@ -138,7 +138,7 @@ public final class Reproduction {
 
     private void calibrate() {
         if (state.calibration() != null) return;
-        out.printf(Locale.ROOT, "timing %d pre-training steps, %d fine-tuning steps and a certification batch on this machine%n",
+        out.printf(Locale.ROOT, "timing %d pre-training steps, %d fine-tuning steps and three certified images on this machine%n",
                 CALIBRATION_STEPS, CALIBRATION_STEPS);
         Path dir = runs.resolve("calibration");
         deleteTree(dir);
@@ -153,16 +153,16 @@ public final class Reproduction {
         fine.addAll(List.of("run.stages=finetune", "finetune.method=consistency"));
         TrainRun.inDirectory(backend, ConfigLoader.loadResource(study.config(), fine), dir.resolve("finetune"), false, quiet,
                 CALIBRATION_STEPS);
+        // three images, the last one timed: the first ones run while the JIT compiles the inference path
         Study.Certification c = study.certification();
-        long n = Math.min(c.n(), 10L * c.batch());
+        long n = Math.min(c.n(), 5L * c.batch());
         SmoothingJob.Settings s = new SmoothingJob.Settings(SmoothingJob.Kind.CERTIFY, dir.resolve("finetune"), null, c.n0(), n,
-                c.alpha(), c.batch(), c.seed(), null, 1, Shard.ALL, dir.resolve("certify"), false, false, null, null,
+                c.alpha(), c.batch(), c.seed(), 1, 3, Shard.ALL, dir.resolve("certify"), false, false, null, null,
                 study.validating());
         SmoothingJob.prepare(backend, s).run(quiet);
-        double samplesPerSecond = ((Number) Report.readJson(dir.resolve("certify").resolve("summary.json")).get("samples_per_second"))
-                .doubleValue();
+        double secondsPerSample = lastImageSeconds(dir.resolve("certify").resolve("certify.tsv")) / (c.n0() + n);
         state.calibrate(new RunState.Calibration(secondsPerStep(dir.resolve("pretrain"), Pretraining.STAGE),
-                secondsPerStep(dir.resolve("finetune"), FineTuning.STAGE), 1 / samplesPerSecond));
+                secondsPerStep(dir.resolve("finetune"), FineTuning.STAGE), secondsPerSample));
         deleteTree(dir);
     }
 
@@ -176,6 +176,17 @@ public final class Reproduction {
         List<Double> later = new ArrayList<>(ms.subList(ms.size() * 2 / 3, ms.size()));
         later.sort(Comparator.naturalOrder());
         return later.get(later.size() / 2) / 1e3;
+    }
+
+    // the time column of a certification file's last row
+    private static double lastImageSeconds(Path tsv) {
+        try {
+            List<String> lines = Files.readAllLines(tsv);
+            int column = List.of(lines.getFirst().split("\t")).indexOf("time");
+            return Double.parseDouble(lines.getLast().split("\t")[column]);
+        } catch (IOException e) {
+            throw new UncheckedIOException(tsv + ": cannot be read (" + e.getMessage() + ")", e);
+        }
     }
 
     /** Seconds this stage should take on this machine, from the calibration. */
