@@ -76,7 +76,8 @@ public final class VisionTransformer extends Module {
         Tensor patches = images.reshape(b, c.channels(), g, p, g, p).permute(0, 2, 4, 1, 3, 5)
                 .reshape(b, c.patches(), c.patchPixels());
         Tensor embedded = patches.matmul(patchWeight.reshape(d, c.patchPixels()), false, true).add(patchBias);
-        Tensor time = Tensor.of(backend, TimeEmbedding.sinusoidal(t, d), 1, 1, d).expand(b, 1, d);
+        double conditioned = c.fixedTime() > 0 ? c.fixedTime() : t;
+        Tensor time = Tensor.of(backend, TimeEmbedding.sinusoidal(conditioned, d), 1, 1, d).expand(b, 1, d);
         Tensor cls = clsToken.expand(b, 1, d);
         return Tensor.concat(List.of(cls, time, embedded), 1).add(posEmbed);
     }

@@ -76,15 +76,24 @@ public final class PretrainStep {
         int levels = KarrasSchedule.levels(step, spec.steps());
         double[] grid = KarrasSchedule.grid(levels);
         int n = level(seed, step, levels);
-        Tensor[] pair = Images.atTimes(x0, z, grid[n], grid[n + 1]); // one z, two adjacent levels, one pass
-        Tensor query = online.encoder.forward(pair[0], grid[n]);
-        Tensor key;
-        try (Autograd.NoGrad ignored = Autograd.noGrad()) {
-            key = online.encoder.forward(pair[1], grid[n + 1]);
+        Tensor consistency, loss;
+        if (spec.consistencyWeight() > 0) {
+            Tensor[] pair = Images.atTimes(x0, z, grid[n], grid[n + 1]); // one z, two adjacent levels, one pass
+            Tensor query = online.encoder.forward(pair[0], grid[n]);
+            Tensor key;
+            try (Autograd.NoGrad ignored = Autograd.noGrad()) {
+                key = online.encoder.forward(pair[1], grid[n + 1]);
+            }
+            consistency = InfoNCE.loss(query, key, spec.tau());
+            loss = contrastive.add(spec.consistencyWeight() == 1f ? consistency : consistency.mul(spec.consistencyWeight()));
+        } else {
+            // the ablation without the consistency term: its passes are skipped, and it logs as 0
+            try (Autograd.NoGrad ignored = Autograd.noGrad()) {
+                consistency = contrastive.mul(0f);
+            }
+            loss = contrastive;
         }
-        Tensor consistency = InfoNCE.loss(query, key, spec.tau());
 
-        Tensor loss = contrastive.add(consistency);
         optimizer.zeroGrad();
         loss.backward();
         List<Tensor> params = online.parameters();

@@ -31,9 +31,10 @@ public record TrainConfig(Run run, Data data, Model model, PretrainSpec pretrain
     /** validation: images held out from the training set (HeldOut) for the end-of-run evaluation; 0: none, test set. */
     public record Data(String kind, Path dir, int imageSize, int validation) {}
 
-    public record Model(int patchSize, int dim, int depth, int heads, int mlpRatio) {
+    /** fixedTime: 0, or the one time every input is conditioned on (the time-token ablation; VitConfig). */
+    public record Model(int patchSize, int dim, int depth, int heads, int mlpRatio, double fixedTime) {
         public VitConfig vit(int imageSize, int channels) {
-            return new VitConfig(imageSize, channels, patchSize, dim, depth, heads, mlpRatio);
+            return new VitConfig(imageSize, channels, patchSize, dim, depth, heads, mlpRatio, fixedTime);
         }
     }
 
@@ -56,7 +57,7 @@ public record TrainConfig(Run run, Data data, Model model, PretrainSpec pretrain
         ConfigNode m = root.section("model");
         Model model = new Model(m.getInt("patch_size", 4, IntRange.atLeast(1)), m.getInt("dim", 128, IntRange.atLeast(2)),
                 m.getInt("depth", 4, IntRange.atLeast(1)), m.getInt("heads", 4, IntRange.atLeast(1)),
-                m.getInt("mlp_ratio", 4, IntRange.atLeast(1)));
+                m.getInt("mlp_ratio", 4, IntRange.atLeast(1)), m.getDouble("fixed_time", 0.0, RealRange.atLeast(0)));
         if (model.dim() % model.heads() != 0 || model.dim() % 2 != 0) {
             throw new ConfigException(m.origin() + ": model.dim " + model.dim() + " must be even and divisible by "
                     + "model.heads " + model.heads());
@@ -75,7 +76,8 @@ public record TrainConfig(Run run, Data data, Model model, PretrainSpec pretrain
                 p.getLong("ema_steps", steps, IntRange.atLeast(1)),
                 p.getDouble("ema_sharpness", 15.0, RealRange.greaterThan(0)),
                 p.getInt("projector_hidden", 512, IntRange.atLeast(1)),
-                p.getInt("projector_out", 256, IntRange.atLeast(1)));
+                p.getInt("projector_out", 256, IntRange.atLeast(1)),
+                (float) p.getDouble("consistency_weight", 1.0, RealRange.atLeast(0)));
 
         ConfigNode f = root.section("finetune");
         double sigma = f.getDouble("sigma", 0.25, RealRange.greaterThan(0));

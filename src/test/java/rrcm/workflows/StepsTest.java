@@ -21,18 +21,25 @@ class StepsTest {
     static final int B = 8;
 
     private static float[] pretrainLosses(int steps) {
+        return pretrainLosses(steps, 1f, false);
+    }
+
+    /** The total loss per step; with contrastiveOnly, the contrastive term's instead. */
+    private static float[] pretrainLosses(int steps, float consistencyWeight, boolean contrastiveOnly) {
         var be = Backends.cpu();
         PretrainNetwork online = new PretrainNetwork(be, new Init(1), TINY, 32, 16);
         PretrainNetwork target = new PretrainNetwork(be, new Init(1), TINY, 32, 16);
         PretrainStep.initTarget(target, online);
-        PretrainSpec spec = new PretrainSpec(steps, B, 1e-3f, 0f, 2, 2f, 0.2f, 0.99, 0.9999, steps, 15, 32, 16);
+        PretrainSpec spec = new PretrainSpec(steps, B, 1e-3f, 0f, 2, 2f, 0.2f, 0.99, 0.9999, steps, 15, 32, 16, consistencyWeight);
         AdamW opt = new AdamW(AdamW.uniform(online.namedParameters(), 0f), 0.9f, 0.999f, 1e-8f);
         PretrainStep step = new PretrainStep(be, online, target, opt, spec, new Generator(3), 3);
         float[] a = Data.uniform(4, B * 64, 0, 1), b = Data.uniform(5, B * 64, 0, 1), w = Data.uniform(6, B * 64, 0, 1);
         float[] losses = new float[steps];
         for (int k = 0; k < steps; k++) {
             try (MemoryScope s = MemoryScope.open()) {
-                losses[k] = step.run(k, a, b, w, B, 1, 8, 8).total().item();
+                PretrainStep.Losses l = step.run(k, a, b, w, B, 1, 8, 8);
+                losses[k] = contrastiveOnly ? l.contrastive().item() : l.total().item();
+                if (consistencyWeight == 0) assertEquals(0f, l.consistency().item(), "the left-out term logs as 0");
             }
         }
         return losses;
@@ -43,6 +50,20 @@ class StepsTest {
         float[] first = pretrainLosses(12);
         assertTrue(first[11] < first[0], "loss " + first[0] + " -> " + first[11]);
         assertArrayEquals(first, pretrainLosses(12));
+    }
+
+    /**
+     * The ablation without the consistency term (pretrain.consistency_weight: 0) trains on the contrastive term
+     * alone: its total is its contrastive term, and from the second step on it trains another network than the
+     * method's (the first step's contrastive term is the same: same initial weights, same noise).
+     */
+    @Test
+    void withoutTheConsistencyTermTheLossIsTheContrastiveTerm() {
+        float[] total = pretrainLosses(4, 0f, false), contrastive = pretrainLosses(4, 0f, true);
+        assertArrayEquals(contrastive, total);
+        float[] method = pretrainLosses(4, 1f, true);
+        assertEquals(method[0], contrastive[0]);
+        assertTrue(method[3] != contrastive[3], "the consistency term's gradient changes the training");
     }
 
     @Test
