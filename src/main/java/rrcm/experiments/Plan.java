@@ -6,18 +6,13 @@ import rrcm.certify.Formats;
 import rrcm.workflows.TrainConfig;
 
 /**
- * The stages of a study, in the order they run: the pre-training, then for each sigma each method's
- * fine-tuning followed by its certification, so that a stopped study has whole rows to show. The
- * compute-matched baseline runs at the first sigma only: it costs as much as rRCM's pre-training and
- * fine-tuning together, and one row answers whether rRCM wins only by training longer.
+ * The stages of a study, in the order they run: its pre-trainings, then for each sigma each arm's
+ * fine-tuning followed by its certification, so that a stopped study has whole rows to show.
  */
 public final class Plan {
     /** Configuration keys the plan sets per stage; a study's overrides may not set them. */
     static final List<String> PLANNED_KEYS = List.of("run.stages", "run.name", "run.dir", "finetune.method", "finetune.sigma",
             "finetune.encoder", "data.validation", "data.dir");
-
-    /** The pre-training stage's name. */
-    public static final String PRETRAIN = "pretrain";
 
     private Plan() {}
 
@@ -27,18 +22,22 @@ public final class Plan {
      */
     public static List<Stage> of(Study study, TrainConfig base, int trainImages) {
         List<Stage> stages = new ArrayList<>();
-        stages.add(new Stage.Train(PRETRAIN, null, 0, List.of("run.stages=pretrain", "run.name=" + PRETRAIN), null, 0));
+        for (Stage.Pretraining p : study.pretrainings()) {
+            List<String> o = new ArrayList<>(List.of("run.stages=pretrain", "run.name=" + p.name()));
+            o.addAll(p.overrides());
+            stages.add(new Stage.Train(p.name(), null, 0, List.copyOf(o), null, 0, p.what()));
+        }
         int epochs = base.finetune().epochs();
-        int matched = epochs + extraEpochs(base, trainImages);
         for (double sigma : study.sigmas()) {
-            for (Stage.Arm arm : Stage.Arm.values()) {
-                if (arm == Stage.Arm.MATCHED && sigma != study.sigmas().getFirst()) continue;
+            for (Stage.Arm arm : study.arms()) {
+                if (arm.firstSigmaOnly() && sigma != study.sigmas().getFirst()) continue;
                 String name = arm.key() + "-sigma" + Formats.shortest(sigma);
-                List<String> o = new ArrayList<>(List.of("run.stages=finetune", "run.name=" + name, "finetune.method=" + arm.method,
+                List<String> o = new ArrayList<>(List.of("run.stages=finetune", "run.name=" + name, "finetune.method=" + arm.method(),
                         "finetune.sigma=" + sigma));
-                int e = arm == Stage.Arm.MATCHED ? matched : epochs;
-                if (arm == Stage.Arm.MATCHED) o.add("finetune.epochs=" + e);
-                Stage.Train train = new Stage.Train(name, arm, sigma, List.copyOf(o), arm == Stage.Arm.RRCM ? PRETRAIN : null, e);
+                o.addAll(arm.overrides());
+                int e = arm.matched() ? epochs + extraEpochs(base, trainImages) : epochs;
+                if (arm.matched()) o.add("finetune.epochs=" + e);
+                Stage.Train train = new Stage.Train(name, arm, sigma, List.copyOf(o), arm.from(), e, null);
                 stages.add(train);
                 stages.add(new Stage.Certify("certify-" + name, train));
             }

@@ -35,7 +35,7 @@ final class Report {
         Map<String, Object> toJson() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("method", arm.key());
-            m.put("label", arm.label);
+            m.put("label", arm.label());
             m.put("sigma", sigma);
             m.put("clean_accuracy", cleanAccuracy);
             m.put("clean_images", cleanImages);
@@ -54,7 +54,6 @@ final class Report {
 
     static void write(Study study, List<Stage> stages, Path runs, Path results, RunState state, String command, String machine,
                       int trainImages, int judgedImages) {
-        double pretrainSeconds = state.entry(Plan.PRETRAIN) == null ? 0 : state.entry(Plan.PRETRAIN).seconds();
         List<Row> rows = new ArrayList<>();
         for (Stage s : stages) {
             if (!(s instanceof Stage.Certify c)) continue;
@@ -66,8 +65,8 @@ final class Report {
             double[] acc = new double[RADII.length];
             for (int i = 0; i < RADII.length; i++) acc[i] = Outcome.certifiedAccuracy(outcomes, RADII[i]);
             rows.add(new Row(t.arm(), t.sigma(), number(run, "clean_accuracy"), (int) number(run, "images"), acc,
-                    Outcome.acr(outcomes), outcomes.size(), state.entry(t.name()).seconds(),
-                    t.from() != null ? pretrainSeconds : 0, number(cert, "seconds_per_image"), outcomes));
+                    Outcome.acr(outcomes), outcomes.size(), seconds(state, t.name()),
+                    t.from() != null ? seconds(state, t.from()) : 0, number(cert, "seconds_per_image"), outcomes));
         }
         String date = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         String commit = commit();
@@ -83,7 +82,7 @@ final class Report {
         List<AccuracyPlot.Panel> panels = new ArrayList<>();
         for (double sigma : study.sigmas()) {
             List<AccuracyPlot.Curve> curves = new ArrayList<>();
-            for (Row r : rows) if (r.sigma() == sigma) curves.add(new AccuracyPlot.Curve(r.arm().label, r.outcomes()));
+            for (Row r : rows) if (r.sigma() == sigma) curves.add(new AccuracyPlot.Curve(r.arm().label(), r.outcomes()));
             panels.add(new AccuracyPlot.Panel("sigma " + Formats.shortest(sigma), curves));
         }
         AccuracyPlot.writePanels(results.resolve(PLOT), panels, "Certified accuracy, " + study.name()
@@ -104,7 +103,8 @@ final class Report {
     private static String markdown(Study study, List<Row> rows, List<Stage> stages, RunState state, String command, String machine,
                                    String date, String commit, int trainImages, int judgedImages) {
         StringBuilder sb = new StringBuilder();
-        sb.append("# rRCM against its baselines: ").append(study.name()).append("\n\n");
+        sb.append("# ").append(study.name().endsWith("-ablations") ? "What each part of rRCM contributes: "
+                : "rRCM against its baselines: ").append(study.name()).append("\n\n");
         sb.append(String.format(Locale.ROOT, "Trained on %,d training images%s; certified with %s: one image in every %d of the %,d %s images.%n%n",
                 trainImages, study.validating() ? " (the rest held out)" : "", study.certification().describe(),
                 study.certification().skip(judgedImages), judgedImages, study.validating() ? "held-out (validation)" : "test"));
@@ -116,7 +116,8 @@ final class Report {
         sb.append("Certified accuracy (%) at each L2 radius, the average certified radius (ACR), the clean accuracy (%) of the ")
                 .append(String.format(Locale.ROOT, "base classifier on %,d %s images, and the wall time. ", clean,
                         study.validating() ? "held-out" : "test"))
-                .append("rRCM's training time is its fine-tuning plus the one pre-training all its rows share.\n");
+                .append("A row fine-tuned from a pre-trained encoder gives its training time as pre-training + fine-tuning; the ")
+                .append("pre-training is shared by every row that starts from it.\n");
         for (double sigma : study.sigmas()) {
             sb.append("\n## sigma = ").append(Formats.shortest(sigma)).append("\n\n| method |");
             for (double r : RADII) sb.append(' ').append(Formats.shortest(r)).append(" |");
@@ -124,7 +125,7 @@ final class Report {
             sb.append("---:|".repeat(RADII.length + 4)).append('\n');
             for (Row r : rows) {
                 if (r.sigma() != sigma) continue;
-                sb.append("| ").append(r.arm().label).append(" |");
+                sb.append("| ").append(r.arm().label()).append(" |");
                 for (double a : r.certified()) sb.append(String.format(Locale.ROOT, " %.1f |", 100 * a));
                 sb.append(String.format(Locale.ROOT, " %.3f | %.1f | %s | %.2f |%n", r.acr(), 100 * r.cleanAccuracy(),
                         r.pretrainSeconds() > 0 ? Reproduction.clock(r.pretrainSeconds()) + " + " + Reproduction.clock(r.trainSeconds())
@@ -135,7 +136,7 @@ final class Report {
         for (double r : RADII) sb.append(' ').append(Formats.shortest(r)).append(" |");
         sb.append(" ACR |\n|---|").append("---:|".repeat(RADII.length + 1)).append('\n');
         for (Map.Entry<Stage.Arm, double[]> e : bestOverSigma(rows).entrySet()) {
-            sb.append("| ").append(e.getKey().label).append(" |");
+            sb.append("| ").append(e.getKey().label()).append(" |");
             double[] b = e.getValue();
             for (int i = 0; i < RADII.length; i++) sb.append(String.format(Locale.ROOT, " %.1f |", 100 * b[i]));
             sb.append(String.format(Locale.ROOT, " %.3f |%n", b[RADII.length]));
@@ -143,7 +144,7 @@ final class Report {
         sb.append("\n## Stages\n\n| stage | what | wall time |\n|---|---|---:|\n");
         double total = 0;
         for (Stage s : stages) {
-            double sec = state.entry(s.name()) == null ? 0 : state.entry(s.name()).seconds();
+            double sec = seconds(state, s.name());
             total += sec;
             sb.append("| ").append(s.name()).append(" | ").append(s.describe()).append(" | ").append(Reproduction.clock(sec)).append(" |\n");
         }
@@ -189,7 +190,7 @@ final class Report {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("stage", s.name());
             e.put("what", s.describe());
-            e.put("seconds", state.entry(s.name()) == null ? 0.0 : state.entry(s.name()).seconds());
+            e.put("seconds", seconds(state, s.name()));
             st.add(e);
         }
         m.put("stages", st);
@@ -218,6 +219,10 @@ final class Report {
             Thread.currentThread().interrupt();
             return "";
         }
+    }
+
+    private static double seconds(RunState state, String stage) {
+        return state.entry(stage) == null ? 0 : state.entry(stage).seconds();
     }
 
     static Map<String, Object> readJson(Path file) {

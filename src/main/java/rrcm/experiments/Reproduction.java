@@ -197,7 +197,7 @@ public final class Reproduction {
         Stage.Train t = (Stage.Train) s;
         if (t.pretraining()) return base.pretrain().steps() * cal.pretrainStep();
         // a Gaussian step passes one noisy copy per image where the others pass finetune.copies
-        double copies = t.arm() == Stage.Arm.GAUSSIAN ? 1.0 / base.finetune().copies() : 1.0;
+        double copies = t.arm().method().equals("gaussian") ? 1.0 / base.finetune().copies() : 1.0;
         long steps = (long) t.epochs() * (trainImages / base.finetune().batchSize());
         int evaluated = base.eval().maxImages() > 0 ? Math.min(base.eval().maxImages(), judgedImages) : judgedImages;
         return steps * cal.finetuneStep() * copies + 2.0 * evaluated * cal.secondsPerSample();

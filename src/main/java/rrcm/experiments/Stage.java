@@ -12,46 +12,46 @@ public sealed interface Stage permits Stage.Train, Stage.Certify {
     /** What the stage does, in a few words. */
     String describe();
 
-    /** A method of the comparison: how its models are trained. */
-    enum Arm {
-        RRCM("rRCM", "rrcm"),
-        CONSISTENCY("Consistency", "consistency"),
-        GAUSSIAN("Gaussian", "gaussian"),
-        /** Consistency trained for as many image passes as rRCM's pre-training and fine-tuning together. */
-        MATCHED("Consistency, rRCM's compute", "consistency");
-
-        public final String label;
-        public final String method;
-
-        Arm(String label, String method) {
-            this.label = label;
-            this.method = method;
-        }
-
-        /** The stage-name form: rrcm, consistency, gaussian, consistency-matched. */
-        public String key() {
-            return this == MATCHED ? "consistency-matched" : method;
+    /**
+     * A row of the comparison: how its models are fine-tuned.
+     *
+     * @param key the stage-name form (rrcm, consistency-matched, ...)
+     * @param label the name in tables and legends
+     * @param method finetune.method
+     * @param from the pre-training stage it starts from, or null for a randomly initialised encoder
+     * @param overrides configuration keys of its own (an ablation's)
+     * @param matched fine-tuned for as many extra epochs as the pre-training costs (Plan.extraEpochs)
+     * @param firstSigmaOnly trained at the study's first sigma only
+     */
+    record Arm(String key, String label, String method, String from, List<String> overrides, boolean matched,
+               boolean firstSigmaOnly) {
+        static Arm of(String key, String label, String method, String from, String... overrides) {
+            return new Arm(key, label, method, from, List.of(overrides), false, false);
         }
     }
 
+    /** A pre-training the arms start from: its name and the configuration keys it sets. */
+    record Pretraining(String name, String what, List<String> overrides) {}
+
     /**
-     * A training run: the pre-training (arm null) or a fine-tuning of arm at sigma.
+     * A training run: a pre-training (arm null) or a fine-tuning of arm at sigma.
      *
      * @param overrides the configuration keys this stage sets on top of the study's
      * @param from the pre-training stage whose encoder it starts from, or null
-     * @param epochs fine-tuning epochs (0 for the pre-training)
+     * @param epochs fine-tuning epochs (0 for a pre-training)
+     * @param what a pre-training's description
      */
-    record Train(String name, Arm arm, double sigma, List<String> overrides, String from, int epochs) implements Stage {
+    record Train(String name, Arm arm, double sigma, List<String> overrides, String from, int epochs, String what)
+            implements Stage {
         public boolean pretraining() {
             return arm == null;
         }
 
         @Override
         public String describe() {
-            if (pretraining()) return "pre-train the rRCM encoder";
-            return String.format(Locale.ROOT, "fine-tune %s at sigma %s, %d epoch%s%s", arm.label, Formats.shortest(sigma), epochs,
-                    epochs == 1 ? "" : "s",
-                    from != null ? ", from " + from : ", from scratch");
+            if (pretraining()) return what;
+            return String.format(Locale.ROOT, "fine-tune %s at sigma %s, %d epoch%s%s", arm.label(), Formats.shortest(sigma), epochs,
+                    epochs == 1 ? "" : "s", from != null ? ", from " + from : ", from scratch");
         }
     }
 

@@ -139,6 +139,32 @@ class ReproduceCliTest {
         return out;
     }
 
+    /** The ablations: three pre-trainings, five rows at sigma 0.25, judged on held-out training images only. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theAblationsRunOnValidationImages() throws IOException {
+        List<String> args = List.of("reproduce", "fashion-mnist-ablations", "--quick", "--runs", tmp.resolve("ab").toString(),
+                "--out", tmp.resolve("ab-results").toString());
+        TrainCliTest.Run r = TrainCliTest.run(args);
+        assertEquals(0, r.code(), r.out() + r.err());
+        Map<String, Object> report = json(tmp.resolve("ab-results").resolve("results.json"));
+        assertEquals("validation", report.get("split"));
+        List<Object> rows = (List<Object>) report.get("rows");
+        assertEquals(List.of("rrcm", "rrcm-linear-probe", "rrcm-no-consistency", "rrcm-fixed-time", "no-pretraining"),
+                rows.stream().map(o -> ((Map<String, Object>) o).get("method")).toList());
+        for (String stage : List.of("pretrain", "pretrain-no-consistency", "pretrain-fixed-time")) {
+            assertTrue(Files.exists(tmp.resolve("ab").resolve(stage).resolve("pretrain/model.safetensors")), stage);
+        }
+        String config = Files.readString(tmp.resolve("ab").resolve("rrcm-fixed-time-sigma0.25").resolve("config.yaml"));
+        assertTrue(config.contains("fixed_time: 0.4927"), config);
+        assertTrue(Files.readString(tmp.resolve("ab-results").resolve("results.md")).contains("| rRCM, linear probe |"));
+
+        TrainCliTest.Run onTest = TrainCliTest.run(List.of("reproduce", "fashion-mnist-ablations", "--quick", "--split", "test",
+                "--runs", tmp.resolve("ab2").toString()));
+        assertNotEquals(0, onTest.code());
+        assertTrue(onTest.err().contains("runs on validation images only"), onTest.err());
+    }
+
     @Test
     void badInputsEndWithAMessage() {
         TrainCliTest.Run unknown = TrainCliTest.run(List.of("reproduce", "cifar100"));
