@@ -28,17 +28,17 @@ final class ArrayBytes {
             case F32 -> {
                 float[] a = new float[n];
                 MemorySegment.copy(data, F32, at, a, 0, n);
-                yield new F32Array(t.shape(), a);
+                yield HostArray.of(a, t.shape());
             }
             case I32 -> {
                 int[] a = new int[n];
                 MemorySegment.copy(data, I32, at, a, 0, n);
-                yield new I32Array(t.shape(), a);
+                yield HostArray.of(a, t.shape());
             }
             case I64 -> {
                 long[] a = new long[n];
                 MemorySegment.copy(data, I64, at, a, 0, n);
-                yield new I64Array(t.shape(), a);
+                yield HostArray.of(a, t.shape());
             }
         };
     }
@@ -49,10 +49,10 @@ final class ArrayBytes {
         for (int off = 0; off < array.size(); off += per) {
             int n = Math.min(per, array.size() - off);
             chunk.clear();
-            switch (array) {
-                case F32Array a -> chunk.asFloatBuffer().put(a.data(), off, n);
-                case I32Array a -> chunk.asIntBuffer().put(a.data(), off, n);
-                case I64Array a -> chunk.asLongBuffer().put(a.data(), off, n);
+            switch (array.dtype()) {
+                case F32 -> chunk.asFloatBuffer().put(array.floats(), off, n);
+                case I32 -> chunk.asIntBuffer().put(array.ints(), off, n);
+                case I64 -> chunk.asLongBuffer().put(array.longs(), off, n);
             }
             chunk.limit(n * array.dtype().bytes());
             while (chunk.hasRemaining()) ch.write(chunk);

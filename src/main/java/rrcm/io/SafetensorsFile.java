@@ -25,16 +25,16 @@ public record SafetensorsFile(Path file, SequencedMap<String, HostArray> tensors
         return a;
     }
 
-    public F32Array f32(String name, int... shape) {
-        return (F32Array) checked(name, ElementType.F32, shape);
+    public HostArray f32(String name, int... shape) {
+        return checked(name, ElementType.F32, shape);
     }
 
-    public I32Array i32(String name, int... shape) {
-        return (I32Array) checked(name, ElementType.I32, shape);
+    public HostArray i32(String name, int... shape) {
+        return checked(name, ElementType.I32, shape);
     }
 
-    public I64Array i64(String name, int... shape) {
-        return (I64Array) checked(name, ElementType.I64, shape);
+    public HostArray i64(String name, int... shape) {
+        return checked(name, ElementType.I64, shape);
     }
 
     private HostArray checked(String name, ElementType dtype, int[] shape) {

@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SequencedMap;
 import rrcm.io.HostArray;
-import rrcm.io.I64Array;
+import rrcm.io.HostArray;
 import rrcm.io.SafetensorsFile;
 import rrcm.nn.Module;
 import rrcm.tensor.InPlace;
@@ -37,12 +37,12 @@ final class StateFiles {
     static void load(SafetensorsFile file, Module module, String prefix) {
         for (Map.Entry<String, Tensor> e : module.stateDict().entrySet()) {
             Tensor t = e.getValue();
-            InPlace.set(t, file.f32(prefix + e.getKey(), t.shape()).data());
+            InPlace.set(t, file.f32(prefix + e.getKey(), t.shape()).floats());
         }
         for (Map.Entry<String, long[]> e : module.namedCounters().entrySet()) {
             if (file.tensors().containsKey(prefix + e.getKey())) {
-                I64Array a = file.i64(prefix + e.getKey());
-                e.getValue()[0] = a.data()[0];
+                HostArray a = file.i64(prefix + e.getKey());
+                e.getValue()[0] = a.longs()[0];
             }
         }
     }
@@ -50,7 +50,7 @@ final class StateFiles {
     /** The float tensors of the given names and shapes. */
     static Map<String, float[]> floats(SafetensorsFile file, Map<String, Tensor> like) {
         Map<String, float[]> out = new LinkedHashMap<>();
-        like.forEach((n, t) -> out.put(n, file.f32(n, t.shape()).data()));
+        like.forEach((n, t) -> out.put(n, file.f32(n, t.shape()).floats()));
         return out;
     }
 

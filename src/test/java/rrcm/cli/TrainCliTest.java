@@ -225,7 +225,7 @@ class TrainCliTest {
         assertFails(r, "pretrain step", "intact");
         SafetensorsFile last = Safetensors.read(dir.resolve("pretrain/model.safetensors"));
         for (var t : last.tensors().values()) {
-            if (t instanceof rrcm.io.F32Array f) for (float v : f.data()) assertTrue(Float.isFinite(v));
+            if (t.dtype() == rrcm.io.ElementType.F32) for (float v : t.floats()) assertTrue(Float.isFinite(v));
         }
     }
 
