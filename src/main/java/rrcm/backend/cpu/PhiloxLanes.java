@@ -37,9 +37,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>One call fills {@code 4 * BLOCKS} floats in the engine's layout (element 4 b + w of the run is word w
  * of block b, normals from the word pairs (0, 1) and (2, 3), cosine branch first): the lanes are scattered
- * to every fourth float. (Measured on a Zen 4 VM, 500 copies of 3072 values: 5.6 ms against 10.4 ms for
- * the scalar code; interleaving through two-source permutes or a buffer instead of the scatter was slower,
- * 6.2 and 7.3 ms.) Stateless: any thread may call it.
+ * to every fourth float (benchmarks/RESULTS.md compares it with the scalar code and with two ways of
+ * interleaving without the scatter, both slower). Stateless: any thread may call it.
  */
 final class PhiloxLanes {
     private PhiloxLanes() {}
