@@ -57,6 +57,15 @@ public final class SequentialRule {
         this.radii = radii.clone();
     }
 
+    /** Any looks and any split of the confidence budget: for tests of the rule's validity (and of its negative controls). */
+    SequentialRule(long[] looks, double[] alphas, double sigma, double[] radii) {
+        if (looks.length == 0 || looks.length != alphas.length) throw new IllegalArgumentException("one alpha per look");
+        this.looks = looks.clone();
+        this.alphas = alphas.clone();
+        this.sigma = sigma;
+        this.radii = radii.clone();
+    }
+
     private static long pow(int base, int exp) {
         long r = 1;
         for (int i = 0; i < exp; i++) r *= base;

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
  * The guarantee: a certificate is false when the class it names has vote probability p with
  * σ Φ⁻¹(p) below the certified radius (for p below 1/2 every certificate is false). Its probability must
  * stay below α, for the fixed-N CERTIFY and for the sequential rule, by simulation with a base classifier
- * of known p, and for the fixed rule also exactly, by summing binomial probabilities.
+ * of known p, and exactly, by summing binomial probabilities (for the sequential rule, by dynamic
+ * programming over its looks).
  */
 class ValidityTest {
     static final double SIGMA = 0.25;
@@ -117,6 +118,111 @@ class ValidityTest {
             double rate = (double) bad / trials;
             assertTrue(rate <= limit(alpha, trials), "sequential, pA " + pA + ": false certificates " + rate);
         }
+    }
+
+    /**
+     * The exact probability that the rule's certificate is false when the selected class has vote probability p:
+     * the distribution of its successes among the runs still sampling, carried from look to look by
+     * convolution with the next draws' binomial, each run leaving where the rule decides. Masses below 1e-40
+     * are dropped (their sum is far below any α here). The rule's decisions do not depend on p, so they are
+     * computed once per (look, successes).
+     */
+    static final class SequentialExact {
+        private final long[] looks;
+        private final Certificate[][] decisions;
+        private final BinomialTails tails;
+
+        SequentialExact(SequentialRule rule) {
+            looks = rule.looks();
+            decisions = new Certificate[looks.length][];
+            for (int look = 0; look < looks.length; look++) {
+                decisions[look] = new Certificate[(int) looks[look] + 1];
+                for (int k = 0; k <= looks[look]; k++) decisions[look][k] = rule.after(look, 0, k);
+            }
+            tails = new BinomialTails((int) looks[looks.length - 1]);
+        }
+
+        double falseProbability(double p) {
+            double[] mass = pmf((int) looks[0], p);
+            double bad = 0;
+            for (int look = 0; look < looks.length; look++) {
+                for (int k = 0; k < mass.length; k++) {
+                    Certificate c = decisions[look][k];
+                    if (mass[k] == 0 || c == null) continue;
+                    if (isFalse(c, p)) bad += mass[k];
+                    mass[k] = 0;
+                }
+                if (look + 1 < looks.length) mass = convolve(mass, pmf((int) (looks[look + 1] - looks[look]), p));
+            }
+            return bad;
+        }
+
+        private double[] pmf(int n, double p) {
+            double[] out = new double[n + 1];
+            for (int k = 0; k <= n; k++) {
+                double v = Math.exp(tails.logPmf(n, k, p));
+                out[k] = v < 1e-40 ? 0 : v;
+            }
+            return out;
+        }
+
+        private static double[] convolve(double[] a, double[] b) {
+            double[] out = new double[a.length + b.length - 1];
+            int bLo = 0, bHi = b.length - 1;
+            while (bLo < bHi && b[bLo] == 0) bLo++;
+            while (bHi > bLo && b[bHi] == 0) bHi--;
+            for (int i = 0; i < a.length; i++) {
+                if (a[i] == 0) continue;
+                for (int j = bLo; j <= bHi; j++) out[i + j] += a[i] * b[j];
+            }
+            return out;
+        }
+    }
+
+    static boolean isFalse(Certificate c, double p) {
+        return !c.abstained() && (p < 0.5 || c.radius() > SIGMA * Certificate.normalQuantile(p));
+    }
+
+    /** The vote probabilities to check: a grid, and each table radius's threshold with its neighbours. */
+    static double[] probabilities() {
+        java.util.List<Double> ps = new java.util.ArrayList<>();
+        for (int i = 60; i < 200; i++) ps.add(i / 200.0);
+        for (double x : new double[] {0.996, 0.998, 0.999, 0.9995, 0.9999, 0.99995}) ps.add(x);
+        for (double r : CertifySummary.CIFAR_RADII) {
+            double threshold = 0.5 + 0.5 * org.apache.commons.math3.special.Erf.erf(r / SIGMA / Math.sqrt(2));
+            for (double d : new double[] {-1e-3, -1e-4, 0, 1e-4}) if (threshold + d < 1) ps.add(threshold + d);
+        }
+        return ps.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    /** Exactly, for every p of the grid: P(the sequential rule's certificate is false) ≤ α. */
+    @Test
+    void sequentialRuleIsValidExactly() {
+        for (double alpha : new double[] {0.05, 0.001}) {
+            for (long n : new long[] {6400, 25_600}) {
+                SequentialRule rule = new SequentialRule(n, alpha, SIGMA, CertifySummary.CIFAR_RADII);
+                assertEquals(4, rule.looks().length);
+                SequentialExact exact = new SequentialExact(rule);
+                double worst = 0;
+                for (double p : probabilities()) worst = Math.max(worst, exact.falseProbability(p));
+                assertTrue(worst <= alpha * (1 + 1e-9), "alpha " + alpha + ", N " + n + ": worst " + worst);
+            }
+        }
+    }
+
+    /**
+     * The negative control: the same looks and stopping rule with the whole α at every look (no split) is
+     * caught by the exact check, which would therefore catch a rule that spends more than its α.
+     */
+    @Test
+    void theExactCheckRejectsARuleThatSpendsAlphaAtEveryLook() {
+        double alpha = 0.05;
+        long[] looks = {100, 400, 1600, 6400};
+        SequentialRule naive = new SequentialRule(looks, new double[] {alpha, alpha, alpha, alpha}, SIGMA, CertifySummary.CIFAR_RADII);
+        SequentialExact exact = new SequentialExact(naive);
+        double worst = 0;
+        for (double p : probabilities()) worst = Math.max(worst, exact.falseProbability(p));
+        assertTrue(worst > alpha * 1.2, "the naive rule's worst false-certificate probability " + worst);
     }
 
     @Test
