@@ -57,6 +57,8 @@ public final class Merge {
             Path tsv = dir.resolve(kind.tsv());
             if (!Files.isRegularFile(tsv)) throw new IllegalArgumentException(tsv + ": missing");
             List<TsvTable.Row> mine = TsvTable.read(tsv).expect(kind.columns(), kind.word).rows();
+            RowCheck check = new RowCheck(p);
+            for (TsvTable.Row r : mine) check.check(r);
             if (mine.size() != p.shardImages()) {
                 throw new IllegalArgumentException(tsv + " holds " + mine.size() + " of the " + p.shardImages() + " images of shard "
                         + p.shard() + "; finish it with --resume first");

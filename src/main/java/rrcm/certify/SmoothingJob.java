@@ -154,7 +154,9 @@ public final class SmoothingJob {
             }
             Set<Integer> done = new HashSet<>();
             Set<Integer> mine = new HashSet<>(part);
+            RowCheck check = new RowCheck(params);
             for (TsvTable.Row r : existing.rows()) {
+                check.check(r);
                 int idx = s.kind() == Kind.CERTIFY ? CertifyRow.parse(r).idx() : PredictRow.parse(r).idx();
                 r.require(mine.contains(idx), "image " + idx + " is not one of this run's images");
                 r.require(done.add(idx), "image " + idx + " appears twice");

@@ -161,6 +161,60 @@ class CertifyCliTest {
         assertFails(run(List.of("merge", merged.resolve("part1").toString(), merged.resolve("part0").toString())), "already exists");
     }
 
+    /** A copy of a shard's result directory with one cell of one row (line 2 and on) changed. */
+    private Path edited(Path shard, String name, int line, String column, String value) throws IOException {
+        Path copy = tmp.resolve("edited").resolve(name);
+        Files.createDirectories(copy);
+        Files.copy(shard.resolve("params.json"), copy.resolve("params.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        List<String> all = new ArrayList<>(lines(shard.resolve("certify.tsv")));
+        int c = List.of(all.getFirst().split("\t")).indexOf(column);
+        String[] cells = all.get(line - 1).split("\t", -1);
+        cells[c] = value;
+        all.set(line - 1, String.join("\t", cells));
+        Files.write(copy.resolve("certify.tsv"), all);
+        return copy;
+    }
+
+    /** merge and --resume check each row against its shard and recompute pA, the radius and the verdict from nA. */
+    @Test
+    void mergeAndResumeCheckEveryRow() throws IOException {
+        Path shards = tmp.resolve("checked");
+        for (int i = 0; i < 2; i++) {
+            assertEquals(0, certify("--max", "7", "--skip", "3", "--shard", i + "/2", "--out", shards.resolve("p" + i).toString()).code());
+        }
+        Path p0 = shards.resolve("p0"), p1 = shards.resolve("p1");
+        String[] row = lines(p0.resolve("certify.tsv")).get(1).split("\t");
+        String other = lines(p1.resolve("certify.tsv")).get(1).split("\t")[0];
+        long nA = Long.parseLong(row[7]);
+        assertFails(run(List.of("merge", edited(p0, "idx", 2, "idx", other).toString(), p1.toString(), "--out", tmp.resolve("m1").toString())),
+                "certify.tsv:2", "(idx) is not one of the images of shard 0/2");
+        assertFails(run(List.of("merge", edited(p0, "pA", 2, "pA", "0.1234567").toString(), p1.toString(), "--out", tmp.resolve("m2").toString())),
+                "certify.tsv:2", "pA is 0.1234567");
+        assertFails(run(List.of("merge", edited(p0, "nA", 2, "nA", String.valueOf(nA > 10 ? nA - 10 : nA + 10)).toString(), p1.toString(),
+                "--out", tmp.resolve("m3").toString())), "certify.tsv:2", "pA is");
+        assertFails(run(List.of("merge", edited(p0, "radius", 2, "radius", "9.99").toString(), p1.toString(), "--out", tmp.resolve("m4").toString())),
+                "certify.tsv:2", "radius is 9.99");
+        assertFails(run(List.of("merge", edited(p0, "N", 2, "N", "150").toString(), p1.toString(), "--out", tmp.resolve("m5").toString())),
+                "certify.tsv:2", "N is 150");
+        assertFails(run(List.of("merge", edited(p0, "correct", 2, "correct", row[4].equals("1") ? "0" : "1").toString(), p1.toString(),
+                "--out", tmp.resolve("m6").toString())), "certify.tsv:2", "correct is");
+        assertFalse(Files.exists(tmp.resolve("m1")) || Files.exists(tmp.resolve("m6")), "a refused merge writes nothing");
+        assertEquals(0, run(List.of("merge", p0.toString(), p1.toString(), "--out", tmp.resolve("m0").toString())).code());
+
+        // --resume trusts the rows it keeps no more than merge does
+        Path resumed = edited(p0, "resume", 3, "pA", "0.5");
+        assertFails(certify("--max", "7", "--skip", "3", "--shard", "0/2", "--out", resumed.toString(), "--resume"), "certify.tsv:3", "pA is 0.5");
+
+        // the rows of the sequential rule stop at its looks, each with its share of alpha
+        Path seq = tmp.resolve("seq-shards");
+        for (int i = 0; i < 2; i++) {
+            assertEquals(0, certify("--max", "3", "-N", "1600", "--sequential", "--shard", i + "/2", "--out",
+                    seq.resolve("s" + i).toString()).code());
+        }
+        Run m = run(List.of("merge", seq.resolve("s0").toString(), seq.resolve("s1").toString()));
+        assertEquals(0, m.code(), m.err());
+    }
+
     @Test
     void anInterruptedRunResumesWhereItStopped() throws IOException {
         Path whole = tmp.resolve("whole"), parts = tmp.resolve("parts");
