@@ -18,6 +18,11 @@ public record CertifySummary(SmoothingParams params, int images, int abstained, 
     public static final double[] CIFAR_RADII = {0, 0.25, 0.5, 0.75, 1.0};
     /** Report radii of ImageNet: 0 to 3 in steps of 0.5. */
     public static final double[] IMAGENET_RADII = {0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0};
+    /** What a sequential run's radii are, said in its summaries. */
+    static final String SEQUENTIAL_RADII = "the sequential rule: each radius is that of the look where sampling stopped, "
+            + "at that look's share of alpha, so radii and the ACR are smaller than fixed-N CERTIFY's on the same draws and "
+            + "are not comparable with fixed-N numbers; the certified-accuracy table is, with probability at least 1 - alpha, "
+            + "the one sampling to N would give";
 
     public static double[] defaultRadii(String dataKind) {
         return (dataKind.equals("imagenet-folder") ? IMAGENET_RADII : CIFAR_RADII).clone();
@@ -67,6 +72,7 @@ public record CertifySummary(SmoothingParams params, int images, int abstained, 
         m.put("draws", draws);
         m.put("estimation_draws", estimationDraws);
         m.put("estimation_budget", estimationBudget());
+        m.put("radii_from", params.sequential() ? SEQUENTIAL_RADII : "fixed N");
         m.put("params", params.toJson());
         return m;
     }
@@ -104,7 +110,7 @@ public record CertifySummary(SmoothingParams params, int images, int abstained, 
 
     private String savedLine() {
         long budget = estimationBudget();
-        return String.format(Locale.ROOT, "Sequential: %,d of %,d estimation draws (%s %% saved).", estimationDraws, budget,
-                Formats.percent(budget - estimationDraws, budget));
+        return String.format(Locale.ROOT, "Sequential: %,d of %,d estimation draws (%s %% saved). Radii and ACR come from %s.",
+                estimationDraws, budget, Formats.percent(budget - estimationDraws, budget), SEQUENTIAL_RADII);
     }
 }

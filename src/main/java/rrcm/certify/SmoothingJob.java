@@ -232,7 +232,7 @@ public final class SmoothingJob {
         SmoothingParams p = SmoothingParams.read(dir);
         if (p.command().equals(SmoothingParams.CERTIFY)) {
             List<CertifyRow> rows = readCertify(dir.resolve(Kind.CERTIFY.tsv()));
-            double[] radii = radiiOrNull != null ? radiiOrNull : CertifySummary.defaultRadii(p.dataKind());
+            double[] radii = radiiOrNull != null ? radiiOrNull : defaultRadii(p);
             CertifySummary s = CertifySummary.of(p, rows, radii);
             Reports.write(dir, s, Outcome.of(rows));
             return s.table();
@@ -240,6 +240,12 @@ public final class SmoothingJob {
         PredictSummary s = PredictSummary.of(p, readPredict(dir.resolve(Kind.PREDICT.tsv())));
         Reports.write(dir, s);
         return s.table();
+    }
+
+    /** The radii a run's table reports unless told otherwise: those a sequential run stopped on, else the data set's. */
+    public static double[] defaultRadii(SmoothingParams p) {
+        return p.sequential() ? p.sequentialRadii().stream().mapToDouble(Double::doubleValue).toArray()
+                : CertifySummary.defaultRadii(p.dataKind());
     }
 
     static List<CertifyRow> readCertify(Path tsv) {

@@ -7,7 +7,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import rrcm.certify.CertifySummary;
 import rrcm.certify.Overlay;
 
 /** plot: certified accuracy against radius for several results in one PNG. */
@@ -28,12 +27,13 @@ final class PlotCommand implements Callable<Integer> {
     @Option(names = "--title", paramLabel = "TEXT", defaultValue = "Certified accuracy", description = "Title (default: ${DEFAULT-VALUE})")
     String title;
 
-    @Option(names = "--radii", paramLabel = "R", split = ",", description = "Radii marked on the x axis (default: 0,0.25,0.5,0.75,1)")
+    @Option(names = "--radii", paramLabel = "R", split = ",",
+            description = "Radii marked on the x axis (default: the table radii the first result recorded, else 0,0.25,0.5,0.75,1)")
     double[] radii;
 
     @Override
     public Integer call() {
-        Overlay.plot(inputs, labels, out, radii != null ? radii : CertifySummary.CIFAR_RADII, title);
+        Overlay.plot(inputs, labels, out, radii, title);
         System.out.println("wrote " + out);
         return 0;
     }

@@ -205,14 +205,19 @@ class CertifyCliTest {
         Path resumed = edited(p0, "resume", 3, "pA", "0.5");
         assertFails(certify("--max", "7", "--skip", "3", "--shard", "0/2", "--out", resumed.toString(), "--resume"), "certify.tsv:3", "pA is 0.5");
 
-        // the rows of the sequential rule stop at its looks, each with its share of alpha
+        // the rows of the sequential rule stop at its looks, each with its share of alpha; the merged summary
+        // reports the radii the run stopped on, and says where its radii come from
         Path seq = tmp.resolve("seq-shards");
         for (int i = 0; i < 2; i++) {
-            assertEquals(0, certify("--max", "3", "-N", "1600", "--sequential", "--shard", i + "/2", "--out",
+            assertEquals(0, certify("--max", "3", "-N", "1600", "--sequential", "--radii", "0,0.5", "--shard", i + "/2", "--out",
                     seq.resolve("s" + i).toString()).code());
         }
         Run m = run(List.of("merge", seq.resolve("s0").toString(), seq.resolve("s1").toString()));
         assertEquals(0, m.code(), m.err());
+        String summary = Files.readString(seq.resolve("summary.json"));
+        assertTrue(summary.replaceAll("\\s", "").contains("\"radii\":[0.0,0.5]"), summary);
+        assertTrue(summary.contains("not comparable with fixed-N numbers"), summary);
+        assertTrue(m.out().contains("not comparable with fixed-N numbers"), m.out());
     }
 
     @Test
