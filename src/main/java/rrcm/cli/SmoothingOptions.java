@@ -33,8 +33,14 @@ final class SmoothingOptions {
     @Option(names = "--max", paramLabel = "M", defaultValue = "0", description = "At most M images (default: no limit)")
     int max;
 
-    @Option(names = "--shard", paramLabel = "i/n", description = "Only the i-th of n disjoint parts of the images (join them with merge)")
+    @Option(names = "--shard", paramLabel = "i/n|auto",
+            description = "Only the i-th of n disjoint parts of the images (join them with merge); auto: the part a Slurm job "
+                    + "array or a Kubernetes Indexed Job gives this process")
     String shard;
+
+    @Option(names = "--shards", paramLabel = "N",
+            description = "With --shard auto: the number of parts (a Kubernetes Indexed Job's completions; Slurm's own count otherwise)")
+    Integer shards;
 
     @Option(names = "--out", paramLabel = "DIR",
             description = "Result directory (default: <run-dir>/<command>-sigma<S>, with shard-i-of-n inside for a shard)")
@@ -52,7 +58,17 @@ final class SmoothingOptions {
     String split;
 
     SmoothingJob.Settings settings(SmoothingJob.Kind kind, int n0, boolean sequential, double[] radii) {
-        Shard s = shard == null ? Shard.ALL : Shard.parse(shard);
+        if (shards != null && !"auto".equals(shard)) throw new IllegalArgumentException("--shards goes with --shard auto");
+        Shard s;
+        if (shard == null) {
+            s = Shard.ALL;
+        } else if (shard.equals("auto")) {
+            Shard.Found found = Shard.auto(System.getenv(), shards);
+            System.out.println("shard " + found.shard() + " from the " + found.source());
+            s = found.shard();
+        } else {
+            s = Shard.parse(shard);
+        }
         return new SmoothingJob.Settings(kind, runDir, sigma, n0, n, alpha, batch, seed, skip, max, s, out, resume, sequential,
                 radii, dataDir, validation());
     }

@@ -161,6 +161,33 @@ class CertifyCliTest {
         assertFails(run(List.of("merge", merged.resolve("part1").toString(), merged.resolve("part0").toString())), "already exists");
     }
 
+    /**
+     * Two processes started as a Slurm job array would start them (--shard auto reads the array's variables),
+     * merged: the same file as one process.
+     */
+    @Test
+    void aSlurmJobArrayCertifiesInShardsThatMergeIntoTheSingleRun() throws Exception {
+        assertEquals(0, certify("--max", "5", "--skip", "4", "--out", tmp.resolve("single").toString()).code());
+        String jvm = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path array = tmp.resolve("array");
+        for (int task = 7; task <= 8; task++) {
+            List<String> cmd = new ArrayList<>(List.of(jvm, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+                    "-cp", System.getProperty("java.class.path"), rrcm.cli.Main.class.getName(), "certify", "--run-dir", runDir.toString()));
+            cmd.addAll(SMALL);
+            cmd.addAll(List.of("--max", "5", "--skip", "4", "--shard", "auto", "--out", array.resolve("task" + task).toString()));
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+            pb.environment().putAll(java.util.Map.of("SLURM_ARRAY_TASK_ID", String.valueOf(task), "SLURM_ARRAY_TASK_MIN", "7",
+                    "SLURM_ARRAY_TASK_COUNT", "2"));
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals(0, p.waitFor(), out);
+            assertTrue(out.contains("shard " + (task - 7) + "/2 from the Slurm job array"), out);
+        }
+        Run m = run(List.of("merge", array.resolve("task7").toString(), array.resolve("task8").toString()));
+        assertEquals(0, m.code(), m.err());
+        assertEquals(withoutTime(tmp.resolve("single/certify.tsv")), withoutTime(array.resolve("certify.tsv")));
+    }
+
     /** A copy of a shard's result directory with one cell of one row (line 2 and on) changed. */
     private Path edited(Path shard, String name, int line, String column, String value) throws IOException {
         Path copy = tmp.resolve("edited").resolve(name);
