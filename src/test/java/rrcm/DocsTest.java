@@ -96,7 +96,7 @@ class DocsTest {
             }
         }
         assertTrue(stops >= 30, "the tour has only " + stops + " stops");
-        assertTrue(wrong.isEmpty(), "docs/tour.md is out of date:\n" + String.join("\n", wrong));
+        assertTrue(wrong.isEmpty(), "docs/tour.md is out of date (tools/tour-lines renumbers it):\n" + String.join("\n", wrong));
     }
 
     // "## 2." or "### 2.3 ..." at the start of a line
