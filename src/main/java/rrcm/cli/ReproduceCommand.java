@@ -56,17 +56,11 @@ final class ReproduceCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         boolean ablations = study.endsWith("-ablations");
-        boolean validation = switch (split == null ? (ablations ? "validation" : "test") : split) {
-            case "test" -> {
-                if (ablations) {
-                    throw new IllegalArgumentException(study + " chooses between settings, so it runs on validation images "
-                            + "only; drop --split test");
-                }
-                yield false;
-            }
-            case "validation" -> true;
-            default -> throw new IllegalArgumentException("--split must be test or validation, got '" + split + "'");
-        };
+        boolean validation = SmoothingOptions.isValidation(split == null ? (ablations ? "validation" : "test") : split);
+        if (ablations && !validation) {
+            throw new IllegalArgumentException(study + " chooses between settings, so it runs on validation images only; "
+                    + "drop --split test");
+        }
         Study s = Study.named(study, quick, overrides, dataDir, validation);
         String name = s.resultName() + (quick ? "-quick" : "");
         Path runDir = runs != null ? runs : Path.of("runs", "reproduce", name);

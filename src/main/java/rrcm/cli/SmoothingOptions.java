@@ -74,6 +74,11 @@ final class SmoothingOptions {
     }
 
     private boolean validation() {
+        return isValidation(split);
+    }
+
+    /** --split's word: test (false) or validation (true); anything else is refused. */
+    static boolean isValidation(String split) {
         return switch (split) {
             case "test" -> false;
             case "validation" -> true;
