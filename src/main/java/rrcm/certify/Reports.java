@@ -42,7 +42,8 @@ final class Reports {
         Path stage = Path.of(p.checkpoint()).toAbsolutePath().normalize().getParent();
         Path run = stage == null ? null : stage.getParent();
         String name = run == null || run.getFileName() == null ? "" : run.getFileName() + " ";
-        return name + "sigma " + Formats.shortest(p.sigma()) + (p.sequential() ? " (sequential)" : "");
+        return name + "sigma " + Formats.shortest(p.sigma()) + (p.denoiser().isEmpty() ? "" : " (denoised)")
+                + (p.sequential() ? " (sequential)" : "");
     }
 
     /** One paragraph: what was certified, how, and with what. */
@@ -51,6 +52,10 @@ final class Reports {
         sb.append(String.format(Locale.ROOT, "Model `%s` (SHA-256 %s…), sigma %s (conditioning time t = %.6f). ",
                 p.checkpoint(), p.checkpointSha256().substring(0, Math.min(12, p.checkpointSha256().length())),
                 Formats.shortest(p.sigma()), p.time()));
+        if (!p.denoiser().isEmpty()) {
+            sb.append(String.format(Locale.ROOT, "Each noisy copy is first denoised in one step by `%s` (SHA-256 %s…). ",
+                    p.denoiser(), p.denoiserSha256().substring(0, Math.min(12, p.denoiserSha256().length()))));
+        }
         sb.append(String.format(Locale.ROOT, "Data: %s%s, %d %s images; every %simage, %d selected%s%s. ", p.dataKind(),
                 p.dataDir() == null ? "" : " (" + p.dataDir() + ")", p.dataSize(),
                 p.split().equals(SmoothingParams.VALIDATION) ? "validation (held out of the training set)" : "test",

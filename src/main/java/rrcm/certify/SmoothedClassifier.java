@@ -1,8 +1,8 @@
 package rrcm.certify;
 
 import rrcm.backend.Backend;
-import rrcm.model.Classifier;
 import rrcm.model.KarrasSchedule;
+import rrcm.model.NoisyImageClassifier;
 import rrcm.tensor.Autograd;
 import rrcm.tensor.Generator;
 import rrcm.tensor.InPlace;
@@ -11,8 +11,8 @@ import rrcm.tensor.Tensor;
 
 /**
  * The smoothed classifier's Monte Carlo sampler (docs/method.md 3): an image u in [0, 1] becomes
- * c_in(t) (2u − 1 + 2σ ε) with ε ~ N(0, I) and t the grid time nearest 2σ, goes through the fine-tuned
- * classifier, and the argmax votes are counted per class.
+ * c_in(t) (2u − 1 + 2σ ε) with ε ~ N(0, I) and t the grid time nearest 2σ, goes through the base
+ * classifier (the fine-tuned one, or a denoiser and a clean classifier), and the argmax votes are counted per class.
  *
  * <p>Everything per draw stays on the backend: the noise comes from Philox on the backend, the votes are
  * summed there (one-hot rows against the class ids, reduced over the batch), and the counts reach the
@@ -35,7 +35,7 @@ public final class SmoothedClassifier {
     private static final long EXACT_FLOAT_COUNT = 1L << 24;
 
     private final Backend backend;
-    private final Classifier model;
+    private final NoisyImageClassifier model;
     private final double sigma, time;
     private final float cIn;
     private final int channels, size, classes, batch;
@@ -43,7 +43,7 @@ public final class SmoothedClassifier {
     private final int pixels, padded;
     private final Tensor classIds;
 
-    public SmoothedClassifier(Backend backend, Classifier model, int channels, int size, int classes, double sigma,
+    public SmoothedClassifier(Backend backend, NoisyImageClassifier model, int channels, int size, int classes, double sigma,
                               int batch, long seed) {
         if (!(sigma > 0)) throw new IllegalArgumentException("sigma must be positive, got " + sigma);
         if (batch < 1) throw new IllegalArgumentException("the batch size must be at least 1, got " + batch);
@@ -112,7 +112,7 @@ public final class SmoothedClassifier {
         Generator g = new Generator(seed, stream(image, phase), start * (padded / 4));
         // c_in (2x - 1) + c_in 2σ ε for b copies, in one pass; draw k starts on its own Philox block
         Tensor input = g.noisyCopies(x.reshape(channels, size, size), b, (float) (2 * sigma * cIn));
-        Tensor predicted = model.forward(input, time).argmax(1).toFloat().reshape(b, 1); // (B, 1)
+        Tensor predicted = model.logits(input, time).argmax(1).toFloat().reshape(b, 1); // (B, 1)
         return predicted.eq(classIds).sum(0, false); // one-hot (B, classes) summed over the batch
     }
 }

@@ -22,6 +22,9 @@ import rrcm.data.HeldOut;
 import rrcm.data.ImageDataset;
 import rrcm.data.Split;
 import rrcm.workflows.Progress;
+import rrcm.model.DenoiseThenClassify;
+import rrcm.model.NoisyImageClassifier;
+import rrcm.workflows.TrainedDenoiser;
 import rrcm.workflows.TrainedModel;
 
 /**
@@ -51,11 +54,12 @@ public final class SmoothingJob {
     /**
      * The user's choices. Null sigma: the model's own; null skip: {@link ImageSelection#defaultSkip}; null
      * radii: {@link CertifySummary#defaultRadii}; null out: a directory in the run directory; null
-     * dataDir: the run configuration's.
+     * dataDir: the run configuration's; null denoiser: the run's classifier alone, else the run directory of
+     * a denoiser that every noisy copy goes through first (the classifier then being a clean one).
      */
     public record Settings(Kind kind, Path runDir, Double sigma, int n0, long n, double alpha, int batch, long seed,
                            Integer skip, int max, Shard shard, Path out, boolean resume, boolean sequential,
-                           double[] radii, Path dataDir, boolean validation) {
+                           double[] radii, Path dataDir, boolean validation, Path denoiser) {
         public Settings {
             if (sigma != null && !(sigma > 0 && Double.isFinite(sigma))) {
                 throw new IllegalArgumentException("--sigma must be positive, got " + sigma);
@@ -81,6 +85,7 @@ public final class SmoothingJob {
     private final Backend backend;
     private final Settings settings;
     private final TrainedModel model;
+    private final NoisyImageClassifier base;
     private final ImageDataset data;
     private final SmoothingParams params;
     private final double[] radii;
@@ -88,11 +93,12 @@ public final class SmoothingJob {
     private final TsvTable existing;
     private final List<Integer> pending;
 
-    private SmoothingJob(Backend backend, Settings settings, TrainedModel model, ImageDataset data, SmoothingParams params,
-                         double[] radii, Path out, TsvTable existing, List<Integer> pending) {
+    private SmoothingJob(Backend backend, Settings settings, TrainedModel model, NoisyImageClassifier base, ImageDataset data,
+                         SmoothingParams params, double[] radii, Path out, TsvTable existing, List<Integer> pending) {
         this.backend = backend;
         this.settings = settings;
         this.model = model;
+        this.base = base;
         this.data = data;
         this.params = params;
         this.radii = radii;
@@ -105,6 +111,18 @@ public final class SmoothingJob {
     public static SmoothingJob prepare(Backend be, Settings s) {
         if (!Files.isDirectory(s.runDir())) throw new IllegalArgumentException(s.runDir() + ": no such run directory");
         TrainedModel model = TrainedModel.load(be, s.runDir());
+        NoisyImageClassifier base = model.classifier();
+        TrainedDenoiser denoiser = null;
+        if (s.denoiser() != null) {
+            if (!Files.isDirectory(s.denoiser())) throw new IllegalArgumentException(s.denoiser() + ": no such denoiser run directory");
+            denoiser = TrainedDenoiser.load(be, s.denoiser());
+            if (denoiser.channels() != model.channels() || denoiser.imageSize() != model.imageSize()) {
+                throw new IllegalArgumentException("the denoiser " + denoiser.checkpoint() + " takes " + denoiser.channels() + "x"
+                        + denoiser.imageSize() + "x" + denoiser.imageSize() + " images, the classifier " + model.checkpoint()
+                        + " " + model.channels() + "x" + model.imageSize() + "x" + model.imageSize());
+            }
+            base = new DenoiseThenClassify(denoiser.denoiser(), model.classifier(), model.time());
+        }
         double sigma = s.sigma() != null ? s.sigma() : model.sigma();
         var dataCfg = model.config().data();
         Path dataDir = s.dataDir() != null ? s.dataDir() : dataCfg.dir();
@@ -136,9 +154,11 @@ public final class SmoothingJob {
                 dataCfg.kind(), dataDir == null ? null : dataDir.toString(), data.size(), sigma,
                 rrcm.model.KarrasSchedule.timeForSigma(sigma), s.kind() == Kind.CERTIFY ? s.n0() : 0, s.n(), s.alpha(),
                 s.seed(), skip, s.max(), selected.size(), s.shard(), sequentialRadii,
-                s.validation() ? SmoothingParams.VALIDATION : SmoothingParams.TEST);
+                s.validation() ? SmoothingParams.VALIDATION : SmoothingParams.TEST,
+                denoiser == null ? "" : denoiser.checkpoint().toString(), denoiser == null ? "" : sha256(denoiser.checkpoint()));
 
-        Path out = s.out() != null ? s.out() : defaultOut(s.runDir(), s.kind(), sigma, s.sequential(), s.validation(), s.shard());
+        Path out = s.out() != null ? s.out()
+                : defaultOut(s.runDir(), s.kind(), sigma, s.sequential(), s.validation(), s.denoiser() != null, s.shard());
         Path tsv = out.resolve(s.kind().tsv());
         TsvTable existing = null;
         List<Integer> pending = part;
@@ -163,13 +183,14 @@ public final class SmoothingJob {
             }
             pending = part.stream().filter(i -> !done.contains(i)).toList();
         }
-        return new SmoothingJob(be, s, model, data, params, radii, out, existing, pending);
+        return new SmoothingJob(be, s, model, base, data, params, radii, out, existing, pending);
     }
 
-    /** runs/x/certify-sigma0.25[-sequential][/shard-0-of-4], or predict-sigma0.25. */
-    public static Path defaultOut(Path runDir, Kind kind, double sigma, boolean sequential, boolean validation, Shard shard) {
+    /** runs/x/certify-sigma0.25[-sequential][-validation][-denoised][/shard-0-of-4], or predict-sigma0.25. */
+    public static Path defaultOut(Path runDir, Kind kind, double sigma, boolean sequential, boolean validation,
+                                  boolean denoised, Shard shard) {
         Path dir = runDir.resolve(kind.word + "-sigma" + Formats.shortest(sigma) + (sequential ? "-sequential" : "")
-                + (validation ? "-validation" : ""));
+                + (validation ? "-validation" : "") + (denoised ? "-denoised" : ""));
         return shard.whole() ? dir : dir.resolve("shard-" + shard.index() + "-of-" + shard.count());
     }
 
@@ -184,7 +205,7 @@ public final class SmoothingJob {
         Path tsv = out.resolve(settings.kind().tsv());
         log.printf(Locale.ROOT, "%s %d images into %s%s%n", settings.kind().word, pending.size(), tsv,
                 existing == null ? "" : " (resumed: " + existing.rows().size() + " done before)");
-        SmoothedClassifier f = new SmoothedClassifier(backend, model.classifier(), model.channels(), model.imageSize(),
+        SmoothedClassifier f = new SmoothedClassifier(backend, base, model.channels(), model.imageSize(),
                 model.classes(), params.sigma(), settings.batch(), params.seed());
         SequentialRule rule = params.sequential() ? new SequentialRule(params.n(), params.alpha(), params.sigma(), radii) : null;
         float[] u = new float[data.channels() * data.height() * data.width()];

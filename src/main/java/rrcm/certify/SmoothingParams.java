@@ -14,12 +14,14 @@ import rrcm.io.JsonParser;
 /**
  * Everything that decides a result file's rows, kept in params.json beside it: the model (by the
  * SHA-256 of its checkpoint), the data, σ and t, the draws, α, the seed, which images, the shard, and
- * the sequential rule. A resumed run must match it exactly; shards to merge must match it except for
+ * the sequential rule, and the denoiser in front of the classifier when there is one (by its checkpoint's
+ * SHA-256 too; empty strings when there is none). A resumed run must match it exactly; shards to merge must match it except for
  * the shard. Paths are recorded for people and are not compared (a run may be resumed from elsewhere).
  */
 public record SmoothingParams(String command, String checkpoint, String checkpointSha256, String dataKind, String dataDir,
                               int dataSize, double sigma, double time, int n0, long n, double alpha, long seed, int skip,
-                              int max, int images, Shard shard, List<Double> sequentialRadii, String split) {
+                              int max, int images, Shard shard, List<Double> sequentialRadii, String split,
+                              String denoiser, String denoiserSha256) {
     public static final String FILE = "params.json";
     public static final String CERTIFY = "certify", PREDICT = "predict";
     /** The images certified: the data set's test images, or the validation images held out of its training set. */
@@ -32,12 +34,12 @@ public record SmoothingParams(String command, String checkpoint, String checkpoi
     /** What must agree for rows to belong to one run: all but the paths and the shard. */
     public SmoothingParams identity() {
         return new SmoothingParams(command, "", checkpointSha256, dataKind, "", dataSize, sigma, time, n0, n, alpha, seed,
-                skip, max, images, Shard.ALL, sequentialRadii, split);
+                skip, max, images, Shard.ALL, sequentialRadii, split, "", denoiserSha256);
     }
 
     public SmoothingParams withShard(Shard s) {
         return new SmoothingParams(command, checkpoint, checkpointSha256, dataKind, dataDir, dataSize, sigma, time, n0, n,
-                alpha, seed, skip, max, images, s, sequentialRadii, split);
+                alpha, seed, skip, max, images, s, sequentialRadii, split, denoiser, denoiserSha256);
     }
 
     /** The number of images of the selection that fall in this run's shard. */
@@ -50,6 +52,10 @@ public record SmoothingParams(String command, String checkpoint, String checkpoi
         m.put("command", command);
         m.put("checkpoint", checkpoint);
         m.put("checkpoint_sha256", checkpointSha256);
+        if (!denoiser.isEmpty()) {
+            m.put("denoiser", denoiser);
+            m.put("denoiser_sha256", denoiserSha256);
+        }
         m.put("data_kind", dataKind);
         m.put("data_dir", dataDir);
         m.put("data_size", dataSize);
@@ -97,7 +103,9 @@ public record SmoothingParams(String command, String checkpoint, String checkpoi
                     certify ? (int) number(m, "n0", file) : 0, number(m, "N", file), real(m, "alpha", file),
                     number(m, "seed", file), (int) number(m, "skip", file), (int) number(m, "max", file),
                     (int) number(m, "images", file), Shard.parse(text(m, "shard", file)), radii,
-                    m.get("split") instanceof String sp ? sp : TEST); // files from before the split was recorded
+                    m.get("split") instanceof String sp ? sp : TEST, // files from before the split was recorded
+                    m.containsKey("denoiser") ? text(m, "denoiser", file) : "",
+                    m.containsKey("denoiser") ? text(m, "denoiser_sha256", file) : "");
         } catch (IOException e) {
             throw new ResultFileException(file + ": cannot be read (" + e.getMessage() + ")", e);
         } catch (RuntimeException e) {

@@ -11,6 +11,12 @@ final class SmoothingOptions {
             description = "Run directory of a fine-tuned model (default: ${DEFAULT-VALUE})")
     Path runDir;
 
+    @Option(names = "--denoiser", paramLabel = "DIR",
+            description = "Run directory of a denoiser (run.stages: denoise): each noisy copy is denoised in one step at "
+                    + "t = 2 sigma and then classified by the run's classifier, best a clean one (finetune.method: clean); "
+                    + "the diffusion certifiers' pipeline (default: the classifier alone)")
+    Path denoiser;
+
     @Option(names = "--sigma", paramLabel = "S", description = "Noise level sigma (pixels in [0, 1]); default: the one the model was fine-tuned at")
     Double sigma;
 
@@ -70,7 +76,7 @@ final class SmoothingOptions {
             s = Shard.parse(shard);
         }
         return new SmoothingJob.Settings(kind, runDir, sigma, n0, n, alpha, batch, seed, skip, max, s, out, resume, sequential,
-                radii, dataDir, validation());
+                radii, dataDir, validation(), denoiser);
     }
 
     private boolean validation() {

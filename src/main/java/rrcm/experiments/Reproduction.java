@@ -158,7 +158,7 @@ public final class Reproduction {
         long n = Math.min(c.n(), 5L * c.batch());
         SmoothingJob.Settings s = new SmoothingJob.Settings(SmoothingJob.Kind.CERTIFY, dir.resolve("finetune"), null, c.n0(), n,
                 c.alpha(), c.batch(), c.seed(), 1, 3, Shard.ALL, dir.resolve("certify"), false, false, null, null,
-                study.validating());
+                study.validating(), null);
         SmoothingJob.prepare(backend, s).run(quiet);
         double secondsPerSample = lastImageSeconds(dir.resolve("certify").resolve("certify.tsv")) / (c.n0() + n);
         state.calibrate(new RunState.Calibration(secondsPerStep(dir.resolve("pretrain"), Pretraining.STAGE),
@@ -276,7 +276,7 @@ public final class Reproduction {
         Study.Certification k = study.certification();
         SmoothingJob.Settings s = new SmoothingJob.Settings(SmoothingJob.Kind.CERTIFY, runs.resolve(c.model().name()), null, k.n0(),
                 k.n(), k.alpha(), k.batch(), k.seed(), k.skip(judgedImages), k.images(), Shard.ALL, null, true, false, null,
-                null, study.validating());
+                null, study.validating(), null);
         SmoothingJob.prepare(backend, s).run(out);
         return true;
     }
@@ -284,7 +284,7 @@ public final class Reproduction {
     /** The result directory of a certification stage (SmoothingJob's default place in the model's run). */
     static Path certifyDir(Path runs, Stage.Certify c, boolean validation) {
         return SmoothingJob.defaultOut(runs.resolve(c.model().name()), SmoothingJob.Kind.CERTIFY, c.model().sigma(), false,
-                validation, Shard.ALL);
+                validation, false, Shard.ALL);
     }
 
     static String clock(double seconds) {

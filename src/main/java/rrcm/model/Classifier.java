@@ -10,7 +10,7 @@ import rrcm.tensor.Tensor;
  * The smoothed classifier's base: the encoder and a linear head on its CLS feature. State names are the
  * encoder's timm names plus head.weight and head.bias, as timm's VisionTransformer with a head.
  */
-public final class Classifier extends Module {
+public final class Classifier extends Module implements NoisyImageClassifier {
     public final VisionTransformer encoder;
     public final Linear head;
 
@@ -24,5 +24,10 @@ public final class Classifier extends Module {
     /** Logits (B, classes) for inputs already noised and scaled by c_in(t). */
     public Tensor forward(Tensor images, double t) {
         return head.forward(encoder.forward(images, t));
+    }
+
+    @Override
+    public Tensor logits(Tensor scaled, double t) {
+        return forward(scaled, t);
     }
 }

@@ -47,7 +47,27 @@ public final class VisionTransformer extends Module {
      * Returns the CLS feature (B, D).
      */
     public Tensor forward(Tensor images, double t) {
-        Tensor x = tokens(images, t);
+        Tensor x = blocks(tokens(images, timeTokens(t, images.size(0))));
+        int bsz = x.size(0);
+        // the final LayerNorm acts per token, so normalizing only CLS gives the same feature
+        return norm.forward(x.narrow(1, 0, 1).reshape(bsz, config.dim()));
+    }
+
+    /**
+     * Every output token (B, 2 + L, D) after the final LayerNorm, each image conditioned on its own time:
+     * the patch tokens are what a dense head (the denoiser's) reads.
+     */
+    public Tensor forwardTokens(Tensor images, double[] times) {
+        if (times.length != images.size(0)) {
+            throw new IllegalArgumentException("model: " + times.length + " times for " + images.size(0) + " images");
+        }
+        int d = config.dim();
+        float[] e = new float[times.length * d];
+        for (int i = 0; i < times.length; i++) System.arraycopy(TimeEmbedding.sinusoidal(conditioned(times[i]), d), 0, e, i * d, d);
+        return norm.forward(blocks(tokens(images, Tensor.of(backend, e, times.length, 1, d))));
+    }
+
+    private Tensor blocks(Tensor x) {
         for (Block b : blocks) {
             if (Autograd.enabled()) {
                 x = b.forward(x);
@@ -59,26 +79,48 @@ public final class VisionTransformer extends Module {
                 }
             }
         }
-        int bsz = x.size(0);
-        // the final LayerNorm acts per token, so normalizing only CLS gives the same feature
-        return norm.forward(x.narrow(1, 0, 1).reshape(bsz, config.dim()));
+        return x;
     }
 
-    /** (B, 2 + L, D): [CLS, TIME, patch embeddings] plus the positional embedding. */
-    Tensor tokens(Tensor images, double t) {
+    private double conditioned(double t) {
+        return config.fixedTime() > 0 ? config.fixedTime() : t;
+    }
+
+    /** The TIME token of one time, shared by a batch of b: (b, 1, D), a broadcast view of one row. */
+    private Tensor timeTokens(double t, int b) {
+        int d = config.dim();
+        return Tensor.of(backend, TimeEmbedding.sinusoidal(conditioned(t), d), 1, 1, d).expand(b, 1, d);
+    }
+
+    /** (B, 2 + L, D): [CLS, TIME, patch embeddings] plus the positional embedding; time (B, 1, D). */
+    Tensor tokens(Tensor images, Tensor time) {
         VitConfig c = config;
-        int b = images.size(0), p = c.patchSize(), g = c.imageSize() / p, d = c.dim();
+        int b = images.size(0), d = c.dim();
+        Tensor embedded = patchify(images, c).matmul(patchWeight.reshape(d, c.patchPixels()), false, true).add(patchBias);
+        Tensor cls = clsToken.expand(b, 1, d);
+        return Tensor.concat(List.of(cls, time, embedded), 1).add(posEmbed);
+    }
+
+    /** Images (B, C, H, W) as rows of patch pixels (B, L, C p p), patches in raster order, each CHW inside. */
+    public static Tensor patchify(Tensor images, VitConfig c) {
         int[] s = images.shape();
         if (s.length != 4 || s[1] != c.channels() || s[2] != c.imageSize() || s[3] != c.imageSize()) {
             throw new IllegalArgumentException("model: expected images (B, " + c.channels() + ", " + c.imageSize() + ", "
                     + c.imageSize() + "), got " + java.util.Arrays.toString(s));
         }
-        Tensor patches = images.reshape(b, c.channels(), g, p, g, p).permute(0, 2, 4, 1, 3, 5)
-                .reshape(b, c.patches(), c.patchPixels());
-        Tensor embedded = patches.matmul(patchWeight.reshape(d, c.patchPixels()), false, true).add(patchBias);
-        double conditioned = c.fixedTime() > 0 ? c.fixedTime() : t;
-        Tensor time = Tensor.of(backend, TimeEmbedding.sinusoidal(conditioned, d), 1, 1, d).expand(b, 1, d);
-        Tensor cls = clsToken.expand(b, 1, d);
-        return Tensor.concat(List.of(cls, time, embedded), 1).add(posEmbed);
+        int b = s[0], p = c.patchSize(), g = c.imageSize() / p;
+        return images.reshape(b, c.channels(), g, p, g, p).permute(0, 2, 4, 1, 3, 5).reshape(b, c.patches(), c.patchPixels());
+    }
+
+    /** The inverse of {@link #patchify}: rows of patch pixels (B, L, C p p) back to images (B, C, H, W). */
+    public static Tensor unpatchify(Tensor patches, VitConfig c) {
+        int[] s = patches.shape();
+        if (s.length != 3 || s[1] != c.patches() || s[2] != c.patchPixels()) {
+            throw new IllegalArgumentException("model: expected patches (B, " + c.patches() + ", " + c.patchPixels()
+                    + "), got " + java.util.Arrays.toString(s));
+        }
+        int b = s[0], p = c.patchSize(), g = c.imageSize() / p;
+        return patches.reshape(b, g, g, c.channels(), p, p).permute(0, 3, 1, 4, 2, 5)
+                .reshape(b, c.channels(), c.imageSize(), c.imageSize());
     }
 }

@@ -31,10 +31,10 @@ public final class Evaluation {
         }
     }
 
-    public static Accuracy run(RunContext ctx, Classifier model, ImageDataset test, double sigma) {
+    /** Accuracy of a classifier read at time t: on the clean images, and with noise of sigma. */
+    public static Accuracy run(RunContext ctx, Classifier model, ImageDataset test, double sigma, double t) {
         TrainConfig cfg = ctx.config();
         int limit = cfg.eval().maxImages() == 0 ? test.size() : Math.min(test.size(), cfg.eval().maxImages());
-        double t = KarrasSchedule.timeForSigma(sigma);
         float cIn = (float) KarrasSchedule.cIn(t);
         Generator noise = new Generator(cfg.run().seed(), NOISE_STREAM, 0);
         int c = test.channels(), size = test.height();

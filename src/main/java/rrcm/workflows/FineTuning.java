@@ -82,8 +82,9 @@ public final class FineTuning {
             }
             long total = (long) spec.epochs() * perEpoch;
             if (start >= total) return new Outcome(model, true);
-            ctx.out().printf(Locale.ROOT, "finetune: %s at sigma %.2f (t = %.6f), %d epochs of %d steps, %d copies per image%n",
-                    spec.method(), spec.sigma(), step.time(), spec.epochs(), perEpoch, spec.effectiveCopies());
+            ctx.out().printf(Locale.ROOT, "finetune: %s %s (t = %.6f), %d epochs of %d steps, %d copies per image%n",
+                    spec.method(), spec.noisy() ? String.format(Locale.ROOT, "at sigma %.2f", spec.sigma()) : "on clean images",
+                    step.time(), spec.epochs(), perEpoch, spec.effectiveCopies());
             loader.startAt((int) (start / perEpoch), (int) (start % perEpoch));
             Progress progress = null;
             long epochFirst = start, windowStart = System.nanoTime(), windowSteps = 0;

@@ -15,7 +15,8 @@ import rrcm.tensor.Tensor;
 /**
  * One fine-tuning step (docs/method.md 2.4): images in [0, 1] -> [-1, 1], m noisy copies x + 2 sigma eps,
  * scaled by c_in(t) at the grid time t nearest 2 sigma, the classifier, and the consistency-regularization
- * loss (or plain cross-entropy for the Gaussian baseline), then AdamW with layer-wise learning rates.
+ * loss (or plain cross-entropy for the Gaussian baseline; for the clean classifier, the images themselves
+ * at sigma_min), then AdamW with layer-wise learning rates.
  */
 public final class FinetuneStep {
     public record Terms(Tensor total, Tensor crossEntropy, Tensor kl, Tensor entropy) {}
@@ -33,7 +34,7 @@ public final class FinetuneStep {
         this.optimizer = optimizer;
         this.spec = spec;
         this.noise = noise;
-        this.time = KarrasSchedule.timeForSigma(spec.sigma());
+        this.time = spec.time();
     }
 
     /**
@@ -67,8 +68,9 @@ public final class FinetuneStep {
         int m = spec.effectiveCopies();
         Tensor x = Images.upload(backend, pixels, b, c, h, w);
         Tensor copies = m == 1 ? x : x.expand(m, b, c, h, w).reshape(m * b, c, h, w);
-        Tensor eps = Images.noise(noise, backend, new int[] {m * b, c, h, w});
-        Tensor input = copies.add(eps.mul((float) (2 * spec.sigma()))).mul((float) KarrasSchedule.cIn(time));
+        Tensor noisy = copies;
+        if (spec.noisy()) noisy = copies.add(Images.noise(noise, backend, new int[] {m * b, c, h, w}).mul((float) (2 * spec.sigma())));
+        Tensor input = noisy.mul((float) KarrasSchedule.cIn(time));
         Tensor logits = model.forward(input, time);
         Terms terms;
         if (spec.usesConsistency()) {

@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SequencedMap;
 import rrcm.io.HostArray;
-import rrcm.io.HostArray;
 import rrcm.io.SafetensorsFile;
 import rrcm.nn.Module;
 import rrcm.tensor.InPlace;

@@ -13,18 +13,26 @@ import rrcm.model.VitConfig;
  * bounds, so a wrong value is reported with its dotted key, and {@link ConfigNode#finish()} reports
  * keys nothing read. The defaults are those of the quickstart; configs/ holds the real runs.
  */
-public record TrainConfig(Run run, Data data, Model model, PretrainSpec pretrain, FinetuneSpec finetune, Eval eval) {
-    public static final List<String> STAGES = List.of("both", "pretrain", "finetune");
-    public static final List<String> METHODS = List.of("rrcm", "consistency", "gaussian");
+public record TrainConfig(Run run, Data data, Model model, PretrainSpec pretrain, FinetuneSpec finetune, DenoiseSpec denoise,
+                          Eval eval) {
+    public static final List<String> STAGES = List.of("both", "pretrain", "finetune", "denoise");
+    public static final List<String> METHODS = List.of("rrcm", "consistency", "gaussian", "clean");
 
-    /** Where and how the run goes. */
+    /**
+     * Where and how the run goes. stages: both (pre-training, then fine-tuning), pretrain, finetune, or
+     * denoise (the diffusion baseline's denoiser, a run of its own).
+     */
     public record Run(String name, Path dir, long seed, String stages, int logEvery, int checkpointEvery, int workers) {
         public boolean pretrains() {
-            return !stages.equals("finetune");
+            return stages.equals("both") || stages.equals("pretrain");
         }
 
         public boolean finetunes() {
-            return !stages.equals("pretrain");
+            return stages.equals("both") || stages.equals("finetune");
+        }
+
+        public boolean denoises() {
+            return stages.equals("denoise");
         }
     }
 
@@ -90,6 +98,14 @@ public record TrainConfig(Run run, Data data, Model model, PretrainSpec pretrain
                 (float) f.getDouble("lambda", sigma <= 0.25 ? 10.0 : 20.0, RealRange.atLeast(0)),
                 (float) f.getDouble("eta", 0.5, RealRange.atLeast(0)), f.getOptionalPath("encoder").orElse(null));
 
+        ConfigNode dn = root.section("denoise");
+        long denoiseSteps = dn.getLong("steps", 1000L, IntRange.atLeast(1));
+        DenoiseSpec denoise = new DenoiseSpec(denoiseSteps, dn.getInt("batch_size", 128, IntRange.atLeast(1)),
+                (float) dn.getDouble("lr", 5e-4, RealRange.greaterThan(0)),
+                (float) dn.getDouble("weight_decay", 0.0, RealRange.atLeast(0)),
+                dn.getLong("warmup_steps", Math.max(1, denoiseSteps / 20), IntRange.atLeast(0)),
+                (float) dn.getDouble("clip_norm", 1.0, RealRange.atLeast(0)));
+
         ConfigNode e = root.section("eval");
         Eval eval = new Eval(e.getInt("batch_size", 250, IntRange.atLeast(1)), e.getInt("max_images", 0, IntRange.atLeast(0)));
         root.finish();
@@ -102,6 +118,6 @@ public record TrainConfig(Run run, Data data, Model model, PretrainSpec pretrain
             throw new ConfigException(root.origin() + ": finetune.encoder names a pre-trained encoder to start from; "
                     + "a run that also pre-trains starts from its own (set run.stages: finetune, or drop finetune.encoder)");
         }
-        return new TrainConfig(run, data, model, pretrain, finetune, eval);
+        return new TrainConfig(run, data, model, pretrain, finetune, denoise, eval);
     }
 }

@@ -63,6 +63,7 @@ public final class TrainRun {
         TrainConfig.Data d = cfg.data();
         HeldOut.Parts parts = HeldOut.split(Datasets.open(d.kind(), d.dir(), Split.TRAIN, d.imageSize()), d.validation());
         ImageDataset train = parts.fit();
+        if (cfg.run().denoises()) return denoise(ctx, parts, resume);
         VisionTransformer encoder = null;
         if (cfg.run().pretrains()) {
             Pretraining.Outcome pre = Pretraining.run(ctx, train, resume);
@@ -77,7 +78,7 @@ public final class TrainRun {
         boolean validating = parts.validation() != null;
         ImageDataset judged = validating ? parts.validation() : Datasets.open(d.kind(), d.dir(), Split.TEST, d.imageSize());
         double sigma = cfg.finetune().sigma();
-        Evaluation.Accuracy acc = Evaluation.run(ctx, fine.model(), judged, sigma);
+        Evaluation.Accuracy acc = Evaluation.run(ctx, fine.model(), judged, sigma, cfg.finetune().time());
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("stage", "eval");
         m.put("split", validating ? "validation" : "test");
@@ -99,5 +100,41 @@ public final class TrainRun {
         ctx.out().printf(Locale.ROOT, "%s accuracy on %d images of %s: clean %.1f%%, under noise sigma = %.2f %.1f%%%n",
                 validating ? "validation" : "test", acc.images(), judged.name(), 100 * acc.clean(), sigma, 100 * acc.noisy());
         return new Result(true, acc);
+    }
+
+    /** The denoiser's run: training, then its error at each certified noise level on the judged images. */
+    private static Result denoise(RunContext ctx, HeldOut.Parts parts, boolean resume) {
+        TrainConfig cfg = ctx.config();
+        TrainConfig.Data d = cfg.data();
+        Denoising.Outcome out = Denoising.run(ctx, parts.fit(), resume);
+        if (!out.finished()) return new Result(false, null);
+        boolean validating = parts.validation() != null;
+        ImageDataset judged = validating ? parts.validation() : Datasets.open(d.kind(), d.dir(), Split.TEST, d.imageSize());
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("split", validating ? "validation" : "test");
+        summary.put("data", parts.fit().name());
+        summary.put("model", ctx.dir().root().resolve(Denoising.STAGE).resolve("model.safetensors").toString());
+        List<Map<String, Object>> errors = new java.util.ArrayList<>();
+        for (double sigma : Denoising.EVAL_SIGMAS) {
+            Denoising.Error e = Denoising.evaluate(ctx, out.model(), judged, sigma, cfg.eval().maxImages());
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("stage", "eval");
+            m.put("split", summary.get("split"));
+            m.put("images", e.images());
+            m.put("sigma", sigma);
+            m.put("noisy_mse", e.noisy());
+            m.put("denoised_mse", e.denoised());
+            ctx.dir().log(m);
+            Map<String, Object> row = new LinkedHashMap<>(m);
+            row.remove("stage");
+            row.remove("split");
+            errors.add(row);
+            ctx.out().printf(Locale.ROOT, "%s denoising error on %d images of %s at sigma = %.2f: noisy %.5f, denoised %.5f "
+                    + "(mean squared error per pixel in [0, 1])%n", validating ? "validation" : "test", e.images(),
+                    judged.name(), sigma, e.noisy(), e.denoised());
+        }
+        summary.put("errors", errors);
+        ctx.dir().writeSummary(summary);
+        return new Result(true, null);
     }
 }

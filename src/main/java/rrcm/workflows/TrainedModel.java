@@ -31,23 +31,30 @@ public record TrainedModel(Classifier classifier, TrainConfig config, double sig
         }
         TrainConfig cfg = TrainConfig.from(ConfigLoader.load(config, List.of()));
         SafetensorsFile weights = Safetensors.read(file);
-        int[] patch = weights.tensor("patch_embed.proj.weight").shape(); // (D, C, p, p)
-        int[] pos = weights.tensor("pos_embed").shape(); // (1, 2 + L, D)
+        VitConfig vit = vitOf(weights, cfg);
         int[] head = weights.tensor("head.weight").shape(); // (classes, D)
-        if (patch.length != 4 || pos.length != 3 || head.length != 2) {
+        if (head.length != 2) {
             throw new IllegalArgumentException(file + ": its tensors do not have the shapes of this engine's classifier");
         }
-        int grid = (int) Math.round(Math.sqrt(pos[1] - 2));
-        int size = grid * patch[2];
-        VitConfig vit = cfg.model().vit(size, patch[1]);
         Classifier model = new Classifier(be, new VisionTransformer(be, new Init(0), vit), new Init(1), head[0]);
         StateFiles.load(weights, model, "");
         model.train(false);
-        return new TrainedModel(model, cfg, cfg.finetune().sigma(), patch[1], size, head[0], file);
+        return new TrainedModel(model, cfg, cfg.finetune().sigma(), vit.channels(), vit.imageSize(), head[0], file);
     }
 
-    /** The conditioning time the model was fine-tuned with (grid point nearest 2 sigma). */
+    /** The encoder's shape: channels, patch and image size from the checkpoint's tensors, the rest from the config. */
+    static VitConfig vitOf(SafetensorsFile weights, TrainConfig cfg) {
+        int[] patch = weights.tensor("patch_embed.proj.weight").shape(); // (D, C, p, p)
+        int[] pos = weights.tensor("pos_embed").shape(); // (1, 2 + L, D)
+        if (patch.length != 4 || pos.length != 3) {
+            throw new IllegalArgumentException(weights.file() + ": its tensors do not have the shapes of this engine's ViT");
+        }
+        int grid = (int) Math.round(Math.sqrt(pos[1] - 2));
+        return cfg.model().vit(grid * patch[2], patch[1]);
+    }
+
+    /** The conditioning time the model was fine-tuned with (grid point nearest 2 sigma; sigma_min if clean). */
     public double time() {
-        return rrcm.model.KarrasSchedule.timeForSigma(sigma);
+        return config.finetune().time();
     }
 }

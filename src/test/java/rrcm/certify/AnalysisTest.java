@@ -112,7 +112,7 @@ class AnalysisTest {
         List<CertifyRow> rows = SmoothingJob.readCertify(f);
         SmoothingParams p = new SmoothingParams("certify", "runs/c10/finetune/model.safetensors", "ab".repeat(32), "cifar10",
                 "data/cifar10", 10_000, 0.25, 0.492707, 100, 100_000, 0.001, 0, 20, 0, 500, Shard.ALL, List.of(),
-                SmoothingParams.TEST);
+                SmoothingParams.TEST, "", "");
         CertifySummary s = CertifySummary.of(p, rows, radii);
         assertArrayEquals(new int[] {418, 367, 307, 240, 196}, s.certified());
         assertEquals(fx.acr(), s.acr(), 1e-12);
