@@ -19,12 +19,18 @@ public final class TorchVit {
     /** The encoder's CLS feature (B, D) for images (B, C, H, W) already scaled by c_in(t). */
     public static NDArray encoder(NDManager m, VitConfig c, NDArray images, double t, Map<String, NDArray> w) {
         int b = (int) images.getShape().get(0);
+        NDArray time = m.create(TimeEmbedding.sinusoidal(t, c.dim())).reshape(1, 1, c.dim()).broadcast(b, 1, c.dim());
+        return allTokens(c, images, time, w).get(new NDIndex(":, 0"));
+    }
+
+    /** Every output token (B, 2 + L, D) after the final LayerNorm, with the given TIME tokens (B, 1, D). */
+    public static NDArray allTokens(VitConfig c, NDArray images, NDArray time, Map<String, NDArray> w) {
+        int b = (int) images.getShape().get(0);
         int p = c.patchSize(), g = c.imageSize() / p, d = c.dim(), h = c.heads(), dh = d / h, n = c.tokens();
         NDArray patches = images.reshape(b, c.channels(), g, p, g, p).transpose(0, 2, 4, 1, 3, 5)
                 .reshape(b, c.patches(), c.patchPixels());
         NDArray x = patches.matMul(w.get("patch_embed.proj.weight").reshape(d, c.patchPixels()).transpose())
                 .add(w.get("patch_embed.proj.bias"));
-        NDArray time = m.create(TimeEmbedding.sinusoidal(t, d)).reshape(1, 1, d).broadcast(b, 1, d);
         NDArray cls = w.get("cls_token").broadcast(b, 1, d);
         x = NDArrays.concat(new NDList(cls, time, x), 1).add(w.get("pos_embed"));
         for (int i = 0; i < c.depth(); i++) {
@@ -41,7 +47,7 @@ public final class TorchVit {
                     .getNDArrayInternal().gelu();
             x = x.add(f.matMul(w.get(pre + "mlp.fc2.weight").transpose()).add(w.get(pre + "mlp.fc2.bias")));
         }
-        return layerNorm(x.get(new NDIndex(":, 0")), w.get("norm.weight"), w.get("norm.bias"));
+        return layerNorm(x, w.get("norm.weight"), w.get("norm.bias"));
     }
 
     /** The classifier head on a feature. */
