@@ -64,9 +64,10 @@ final class Report {
             List<Outcome> outcomes = Outcome.read(certDir.resolve("certify.tsv"));
             double[] acc = new double[RADII.length];
             for (int i = 0; i < RADII.length; i++) acc[i] = Outcome.certifiedAccuracy(outcomes, RADII[i]);
-            rows.add(new Row(t.arm(), t.sigma(), number(run, "clean_accuracy"), (int) number(run, "images"), acc,
+            String before = t.from() != null ? t.from() : c.denoiser(); // the shared stage this row built on
+            rows.add(new Row(t.arm(), c.sigma(), number(run, "clean_accuracy"), (int) number(run, "images"), acc,
                     Outcome.acr(outcomes), outcomes.size(), seconds(state, t.name()),
-                    t.from() != null ? seconds(state, t.from()) : 0, number(cert, "seconds_per_image"), outcomes));
+                    before != null ? seconds(state, before) : 0, number(cert, "seconds_per_image"), outcomes));
         }
         String date = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         String commit = commit();
@@ -117,7 +118,12 @@ final class Report {
                 .append(String.format(Locale.ROOT, "base classifier on %,d %s images, and the wall time. ", clean,
                         study.validating() ? "held-out" : "test"))
                 .append("A row fine-tuned from a pre-trained encoder gives its training time as pre-training + fine-tuning; the ")
-                .append("pre-training is shared by every row that starts from it.\n");
+                .append("pre-training is shared by every row that starts from it.");
+        if (study.arms().stream().anyMatch(Stage.Arm::trainedOnce)) {
+            sb.append(" A row behind a denoiser gives denoiser + classifier (one of each, for every sigma); its clean accuracy ")
+                    .append("is its classifier's on the clean images, and its certification passes every draw through both networks.");
+        }
+        sb.append('\n');
         for (double sigma : study.sigmas()) {
             sb.append("\n## sigma = ").append(Formats.shortest(sigma)).append("\n\n| method |");
             for (double r : RADII) sb.append(' ').append(Formats.shortest(r)).append(" |");

@@ -29,6 +29,7 @@ import rrcm.io.ConfigLoader;
 import rrcm.io.ConfigNode;
 import rrcm.io.JsonLines;
 import rrcm.workflows.FineTuning;
+import rrcm.workflows.FinetuneSpec;
 import rrcm.workflows.Pretraining;
 import rrcm.workflows.Progress;
 import rrcm.workflows.TrainConfig;
@@ -193,11 +194,21 @@ public final class Reproduction {
     double estimate(Stage s) {
         RunState.Calibration cal = state.calibration();
         Study.Certification c = study.certification();
-        if (s instanceof Stage.Certify) return (double) c.images() * (c.n0() + c.n()) * cal.secondsPerSample();
+        if (s instanceof Stage.Certify k) {
+            // through a denoiser, every draw passes two networks of the classifier's size
+            return (double) c.images() * (c.n0() + c.n()) * cal.secondsPerSample() * (k.denoiser() != null ? 2 : 1);
+        }
         Stage.Train t = (Stage.Train) s;
+        FinetuneSpec f = base.finetune();
+        if (t.denoiser()) {
+            // a denoiser step passes denoise.batch_size images through the network and back, as a fine-tuning step
+            // passes batch_size times copies
+            return base.denoise().steps() * cal.finetuneStep() * base.denoise().batchSize() / ((double) f.batchSize() * f.copies());
+        }
         if (t.pretraining()) return base.pretrain().steps() * cal.pretrainStep();
-        // a Gaussian step passes one noisy copy per image where the others pass finetune.copies
-        double copies = t.arm().method().equals("gaussian") ? 1.0 / base.finetune().copies() : 1.0;
+        // a Gaussian or clean step passes one copy per image where the others pass finetune.copies
+        String method = t.arm().method();
+        double copies = method.equals("gaussian") || method.equals("clean") ? 1.0 / f.copies() : 1.0;
         long steps = (long) t.epochs() * (trainImages / base.finetune().batchSize());
         int evaluated = base.eval().maxImages() > 0 ? Math.min(base.eval().maxImages(), judgedImages) : judgedImages;
         return steps * cal.finetuneStep() * copies + 2.0 * evaluated * cal.secondsPerSample();
@@ -212,6 +223,9 @@ public final class Reproduction {
         out.printf(Locale.ROOT, "this machine: %.3f s per pre-training step, %.3f s per fine-tuning step, %,.0f certification samples/s%n",
                 cal.pretrainStep(), cal.finetuneStep(), 1 / cal.secondsPerSample());
         double total = 0, left = 0;
+        int names = stages.stream().mapToInt(s -> s.name().length()).max().orElse(1);
+        int whats = stages.stream().mapToInt(s -> s.describe().length()).max().orElse(1);
+        String line = "  %2d  %-" + names + "s  %-" + whats + "s %9s  %s%n";
         for (int i = 0; i < stages.size(); i++) {
             Stage s = stages.get(i);
             double e = estimate(s);
@@ -220,7 +234,7 @@ public final class Reproduction {
             String status = done == null ? "" : done.finished() ? "done in " + clock(done.seconds())
                     : "stopped after " + clock(done.seconds());
             if (done == null || !done.finished()) left += e;
-            out.printf(Locale.ROOT, "  %2d  %-30s %-60s %9s  %s%n", i + 1, s.name(), s.describe(), clock(e), status);
+            out.printf(Locale.ROOT, line, i + 1, s.name(), s.describe(), clock(e), status);
         }
         out.printf(Locale.ROOT, "estimated: %s in all, %s left%n", clock(total), clock(left));
     }
@@ -274,17 +288,17 @@ public final class Reproduction {
 
     private boolean certify(Stage.Certify c) {
         Study.Certification k = study.certification();
-        SmoothingJob.Settings s = new SmoothingJob.Settings(SmoothingJob.Kind.CERTIFY, runs.resolve(c.model().name()), null, k.n0(),
-                k.n(), k.alpha(), k.batch(), k.seed(), k.skip(judgedImages), k.images(), Shard.ALL, null, true, false, null,
-                null, study.validating(), null);
+        SmoothingJob.Settings s = new SmoothingJob.Settings(SmoothingJob.Kind.CERTIFY, runs.resolve(c.model().name()), c.sigma(),
+                k.n0(), k.n(), k.alpha(), k.batch(), k.seed(), k.skip(judgedImages), k.images(), Shard.ALL, null, true, false,
+                null, null, study.validating(), c.denoiser() == null ? null : runs.resolve(c.denoiser()));
         SmoothingJob.prepare(backend, s).run(out);
         return true;
     }
 
     /** The result directory of a certification stage (SmoothingJob's default place in the model's run). */
     static Path certifyDir(Path runs, Stage.Certify c, boolean validation) {
-        return SmoothingJob.defaultOut(runs.resolve(c.model().name()), SmoothingJob.Kind.CERTIFY, c.model().sigma(), false,
-                validation, false, Shard.ALL);
+        return SmoothingJob.defaultOut(runs.resolve(c.model().name()), SmoothingJob.Kind.CERTIFY, c.sigma(), false,
+                validation, c.denoiser() != null, Shard.ALL);
     }
 
     static String clock(double seconds) {

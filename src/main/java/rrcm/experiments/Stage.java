@@ -22,27 +22,42 @@ public sealed interface Stage permits Stage.Train, Stage.Certify {
      * @param overrides configuration keys of its own (an ablation's)
      * @param matched fine-tuned for as many extra epochs as the pre-training costs (Plan.extraEpochs)
      * @param firstSigmaOnly trained at the study's first sigma only
+     * @param denoiser the denoiser stage every noisy copy goes through before this arm's classifier, or null;
+     *                 such an arm's classifier does not depend on sigma, so it is trained once and certified at
+     *                 every sigma
      */
     record Arm(String key, String label, String method, String from, List<String> overrides, boolean matched,
-               boolean firstSigmaOnly) {
+               boolean firstSigmaOnly, String denoiser) {
         static Arm of(String key, String label, String method, String from, String... overrides) {
-            return new Arm(key, label, method, from, List.of(overrides), false, false);
+            return new Arm(key, label, method, from, List.of(overrides), false, false, null);
+        }
+
+        public boolean trainedOnce() {
+            return denoiser != null;
         }
     }
 
-    /** A pre-training the arms start from: its name and the configuration keys it sets. */
-    record Pretraining(String name, String what, List<String> overrides) {}
+    /**
+     * A training run other stages build on: a pre-training of an encoder the arms start from, or (denoiser)
+     * the training of a denoiser an arm certifies through; its name and the configuration keys it sets.
+     */
+    record Pretraining(String name, String what, List<String> overrides, boolean denoiser) {
+        Pretraining(String name, String what, List<String> overrides) {
+            this(name, what, overrides, false);
+        }
+    }
 
     /**
-     * A training run: a pre-training (arm null) or a fine-tuning of arm at sigma.
+     * A training run: a pre-training or a denoiser's training (arm null), or a fine-tuning of arm at sigma.
      *
      * @param overrides the configuration keys this stage sets on top of the study's
      * @param from the pre-training stage whose encoder it starts from, or null
      * @param epochs fine-tuning epochs (0 for a pre-training)
      * @param what a pre-training's description
+     * @param denoiser whether it trains a denoiser (run.stages: denoise)
      */
-    record Train(String name, Arm arm, double sigma, List<String> overrides, String from, int epochs, String what)
-            implements Stage {
+    record Train(String name, Arm arm, double sigma, List<String> overrides, String from, int epochs, String what,
+                 boolean denoiser) implements Stage {
         public boolean pretraining() {
             return arm == null;
         }
@@ -50,16 +65,18 @@ public sealed interface Stage permits Stage.Train, Stage.Certify {
         @Override
         public String describe() {
             if (pretraining()) return what;
-            return String.format(Locale.ROOT, "fine-tune %s at sigma %s, %d epoch%s%s", arm.label(), Formats.shortest(sigma), epochs,
-                    epochs == 1 ? "" : "s", from != null ? ", from " + from : ", from scratch");
+            String what = arm.trainedOnce() ? "train the classifier of " + arm.label() + " on clean images"
+                    : "fine-tune " + arm.label() + " at sigma " + Formats.shortest(sigma);
+            return String.format(Locale.ROOT, "%s, %d epoch%s%s", what, epochs, epochs == 1 ? "" : "s",
+                    from != null ? ", from " + from : ", from scratch");
         }
     }
 
-    /** CERTIFY on the model of a fine-tuning stage, at its sigma. */
-    record Certify(String name, Train model) implements Stage {
+    /** CERTIFY at sigma on the model of a fine-tuning stage, through a denoiser stage's denoiser when one is named. */
+    record Certify(String name, Train model, double sigma, String denoiser) implements Stage {
         @Override
         public String describe() {
-            return "certify " + model.name();
+            return "certify " + model.name() + (denoiser == null ? "" : " through " + denoiser + " at sigma " + Formats.shortest(sigma));
         }
     }
 }

@@ -52,11 +52,14 @@ public record Study(String name, String resultName, String config, List<String> 
     /** A model and schedule small enough for CI, on the Fashion-MNIST subset inside the jar. */
     static final List<String> QUICK = List.of("data.kind=embedded", "model.dim=32", "model.depth=1", "model.heads=2",
             "pretrain.steps=6", "pretrain.batch_size=32", "pretrain.warmup_steps=2", "pretrain.projector_hidden=64",
-            "pretrain.projector_out=32", "finetune.epochs=1", "finetune.warmup_epochs=0", "eval.max_images=200",
+            "pretrain.projector_out=32", "finetune.epochs=1", "finetune.warmup_epochs=0", "denoise.steps=6",
+            "denoise.batch_size=32", "denoise.warmup_steps=2", "eval.max_images=200",
             "run.log_every=2", "run.checkpoint_every=4");
 
     private static final String PRETRAIN = "pretrain";
     private static final Stage.Pretraining METHOD = new Stage.Pretraining(PRETRAIN, "pre-train the rRCM encoder", List.of());
+    private static final Stage.Pretraining DENOISER = new Stage.Pretraining("denoiser", "train the denoiser of denoise-then-classify",
+            List.of(), true);
 
     /**
      * The named study.
@@ -64,7 +67,8 @@ public record Study(String name, String resultName, String config, List<String> 
      *   <li>fashion-mnist: rRCM (one pre-training, fine-tuned at sigma 0.25 and 0.5) against Gaussian and
      *       Consistency from scratch, and Consistency with rRCM's compute at the first sigma (it costs as much
      *       as rRCM's pre-training and fine-tuning together, and one row answers whether rRCM wins only by
-     *       training longer);</li>
+     *       training longer); and denoise-then-classify (DDS: Carlini et al. 2023), a denoiser and a classifier of
+     *       clean images, trained once and certified at each sigma, the diffusion certifiers' accuracy and cost;</li>
      *   <li>fashion-mnist-ablations: what each part of rRCM contributes, at sigma 0.25, on validation images
      *       only: the method, its encoder fine-tuned as a linear probe, pre-training without the consistency
      *       term, with the time token fixed, and no pre-training at all (which is the Consistency baseline).</li>
@@ -85,12 +89,15 @@ public record Study(String name, String resultName, String config, List<String> 
         int held = quick ? 200 : 5000;
         if (name.equals("fashion-mnist")) {
             Stage.Arm matched = new Stage.Arm("consistency-matched", "Consistency, rRCM's compute", "consistency", null, List.of(),
-                    true, true);
+                    true, true, null);
+            // the diffusion certifiers' pipeline: one denoiser and one clean classifier serve every sigma
+            Stage.Arm dds = new Stage.Arm("dds", "Denoise-then-classify (DDS)", "clean", null, List.of(), false, false,
+                    DENOISER.name());
             List<Stage.Arm> arms = List.of(Stage.Arm.of("rrcm", "rRCM", "rrcm", PRETRAIN),
                     Stage.Arm.of("consistency", "Consistency", "consistency", null), Stage.Arm.of("gaussian", "Gaussian", "gaussian", null),
-                    matched);
+                    matched, dds);
             return new Study(name, validation ? name + "-validation" : name, "configs/reproduce-fashion-mnist.yaml",
-                    List.copyOf(overrides), List.of(0.25, 0.5), List.of(METHOD), arms, c, dataDir, validation ? held : 0);
+                    List.copyOf(overrides), List.of(0.25, 0.5), List.of(METHOD, DENOISER), arms, c, dataDir, validation ? held : 0);
         }
         // the fixed time is the one fine-tuning at sigma 0.25 conditions on, so the fine-tuned models differ from
         // the method's only in what pre-training could learn from the time token

@@ -24,8 +24,9 @@ import rrcm.io.JsonParser;
  * rebuilt the same, and the inputs a user can get wrong.
  */
 class ReproduceCliTest {
-    private static final int STAGES = 15, ROWS = 7;
-    private static final List<String> METHODS = List.of("rRCM", "Consistency", "Gaussian", "Consistency, rRCM's compute");
+    private static final int STAGES = 19, ROWS = 9;
+    private static final List<String> METHODS = List.of("rRCM", "Consistency", "Gaussian", "Consistency, rRCM's compute",
+            "Denoise-then-classify (DDS)");
 
     @TempDir
     Path tmp;
@@ -77,8 +78,9 @@ class ReproduceCliTest {
             assertTrue(((Number) r.get("acr")).doubleValue() >= 0);
             assertTrue(((Number) r.get("train_seconds")).doubleValue() > 0);
             assertEquals(8L, ((Number) r.get("certified_images")).longValue());
-            // rRCM's rows carry the pre-training they share
-            assertEquals("rrcm".equals(r.get("method")), ((Number) r.get("pretrain_seconds")).doubleValue() > 0, r.toString());
+            // rRCM's rows carry the pre-training they share, the denoise-then-classify rows their denoiser's training
+            assertEquals(List.of("rrcm", "dds").contains(r.get("method")), ((Number) r.get("pretrain_seconds")).doubleValue() > 0,
+                    r.toString());
         }
         assertEquals(METHODS.size(), ((List<Object>) report.get("best_over_sigma")).size());
         assertEquals(STAGES, ((List<Object>) report.get("stages")).size());
@@ -110,17 +112,17 @@ class ReproduceCliTest {
     void aStoppedCertificationContinuesWhereItStopped() throws IOException {
         assertEquals(0, reproduce().code());
         Path runs = tmp.resolve("runs");
-        Path tsv = runs.resolve("gaussian-sigma0.5").resolve("certify-sigma0.5").resolve("certify.tsv");
+        Path tsv = runs.resolve("dds").resolve("certify-sigma0.5-denoised").resolve("certify.tsv");
         List<String> lines = Files.readAllLines(tsv);
         List<Map<String, Object>> before = numbers(tmp.resolve("results").resolve("results.json"));
         // as if the last stage had been stopped after three images
         Files.write(tsv, lines.subList(0, 4));
         Path state = runs.resolve("reproduce.json");
         Files.writeString(state, Files.readString(state).replaceFirst(
-                "(\"certify-gaussian-sigma0\\.5\": \\{\\s*\"seconds\": [0-9.Ee-]+,\\s*\"finished\": )true", "$1false"));
+                "(\"certify-dds-sigma0\\.5\": \\{\\s*\"seconds\": [0-9.Ee-]+,\\s*\"finished\": )true", "$1false"));
         TrainCliTest.Run again = reproduce();
         assertEquals(0, again.code(), again.out() + again.err());
-        assertTrue(again.out().contains("== stage 15/15 certify-gaussian-sigma0.5"), again.out());
+        assertTrue(again.out().contains("== stage 19/19 certify-dds-sigma0.5"), again.out());
         assertTrue(again.out().contains("resumed: 3 done before"), again.out());
         assertEquals(1, again.out().split("== stage ", -1).length - 1, "only the stopped stage runs: " + again.out());
         assertEquals(lines.size(), Files.readAllLines(tsv).size());
