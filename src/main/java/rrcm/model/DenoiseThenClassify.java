@@ -3,7 +3,7 @@ package rrcm.model;
 import rrcm.tensor.Tensor;
 
 /**
- * The diffusion certifiers' base classifier (denoise, then classify; Carlini et al. 2023): each noisy
+ * The diffusion certifiers' base classifier (denoise, then classify; Carlini et al. 2023; docs/method.md 2.5): each noisy
  * copy at time t = 2 sigma is denoised in one step, x0 = D(x; t), and the denoised image goes to a
  * classifier trained on clean images, which it reads at its own time (the grid's smallest, sigma_min).
  */

@@ -1,7 +1,7 @@
 package rrcm.model;
 
 /**
- * The denoiser's preconditioning of Karras et al. (2022, "EDM"), in model space (images in [-1, 1], data
+ * The denoiser's preconditioning of Karras et al. (2022, "EDM"; docs/method.md 2.5), in model space (images in [-1, 1], data
  * standard deviation sigma_data = 0.5): D(x; t) = c_skip(t) x + c_out(t) F(c_in(t) x; c_noise(t)), the
  * loss weight that makes every time's target of F unit-variance, and the training times ln t ~ N(-1.2, 1.2^2).
  * The encoder's time token embeds 250 ln t (TimeEmbedding); c_noise = ln(t) / 4 is the same information
