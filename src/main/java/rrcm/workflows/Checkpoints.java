@@ -1,16 +1,63 @@
 package rrcm.workflows;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.SequencedMap;
 import rrcm.io.CheckpointException;
+import rrcm.io.HostArray;
+import rrcm.io.Safetensors;
 import rrcm.io.SafetensorsFile;
 import rrcm.nn.Module;
+import rrcm.optim.AdamW;
+import rrcm.tensor.Generator;
 import rrcm.tensor.MemoryScope;
 import rrcm.tensor.Tensor;
 
-/** Reading the metadata this engine writes into its checkpoints. */
+/**
+ * A stage's checkpoint, the same for every stage: model.safetensors (the trained module under its PyTorch
+ * names, what users load) and state.safetensors (the optimizer's moments, whatever else the stage keeps,
+ * and the counters resume needs: AdamW's step and the noise generator's position), both stamped with the
+ * stage and the step.
+ */
 final class Checkpoints {
     private Checkpoints() {}
+
+    /** What a resumed stage reads back besides the weights: its step, its noise position, and its state file. */
+    record Resumed(long step, long noiseCounter, SafetensorsFile state) {}
+
+    /**
+     * Writes the checkpoint after done steps; extra: more state tensors (pre-training's EMA target). The
+     * state goes first: a crash between the two writes leaves a model older than its state, which resume detects.
+     */
+    static void save(Path dir, String stage, long done, Module model, SequencedMap<String, HostArray> extra, AdamW optimizer,
+                     Generator noise) {
+        Map<String, String> meta = new LinkedHashMap<>(Safetensors.PYTORCH_METADATA);
+        meta.put("stage", stage);
+        meta.put("step", Long.toString(done));
+        SequencedMap<String, HostArray> state = new LinkedHashMap<>(extra);
+        state.putAll(StateFiles.of(optimizer.state(), ""));
+        Map<String, String> stateMeta = new LinkedHashMap<>(meta);
+        stateMeta.put("adam_step", Integer.toString(optimizer.stepCount()));
+        stateMeta.put("noise_counter", Long.toString(noise.counter()));
+        Safetensors.write(StateFiles.stateFile(dir), state, stateMeta);
+        Safetensors.write(StateFiles.modelFile(dir), StateFiles.of(model, ""), meta);
+    }
+
+    /** Loads the model and the optimizer from a stage's checkpoint; refuses one whose two files are at different steps. */
+    static Resumed restore(Path dir, Module model, AdamW optimizer) {
+        SafetensorsFile m = Safetensors.read(StateFiles.modelFile(dir)), s = Safetensors.read(StateFiles.stateFile(dir));
+        long step = step(m), stateStep = step(s);
+        if (step != stateStep) {
+            throw new IllegalStateException(dir + ": model.safetensors is at step " + step + " but state.safetensors at step "
+                    + stateStep + "; the run was interrupted while saving, so it cannot resume exactly");
+        }
+        StateFiles.load(m, model, "");
+        optimizer.restore(Integer.parseInt(s.metadata().get("adam_step")), StateFiles.floats(s, optimizer.state()));
+        return new Resumed(step, Long.parseLong(s.metadata().get("noise_counter")), s);
+    }
 
     /**
      * Whether every parameter is finite: checked before each checkpoint, so that an update that blew

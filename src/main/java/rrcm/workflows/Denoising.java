@@ -6,14 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SequencedMap;
 import rrcm.data.Augment;
 import rrcm.data.Batch;
 import rrcm.data.ImageDataset;
 import rrcm.data.Loader;
-import rrcm.io.HostArray;
-import rrcm.io.Safetensors;
-import rrcm.io.SafetensorsFile;
 import rrcm.model.Denoiser;
 import rrcm.model.KarrasSchedule;
 import rrcm.model.VisionTransformer;
@@ -56,15 +52,9 @@ public final class Denoising {
         Path dir = ctx.dir().stage(STAGE);
         long start = 0, noiseCounter = 0;
         if (resume && Files.exists(StateFiles.stateFile(dir))) {
-            SafetensorsFile m = Safetensors.read(StateFiles.modelFile(dir)), s = Safetensors.read(StateFiles.stateFile(dir));
-            start = Checkpoints.step(m);
-            if (Checkpoints.step(s) != start) {
-                throw new IllegalStateException(dir + ": model and state checkpoints are at different steps; the run "
-                        + "was interrupted while saving, so it cannot resume exactly");
-            }
-            StateFiles.load(m, model, "");
-            optimizer.restore(Integer.parseInt(s.metadata().get("adam_step")), StateFiles.floats(s, optimizer.state()));
-            noiseCounter = Long.parseLong(s.metadata().get("noise_counter"));
+            Checkpoints.Resumed r = Checkpoints.restore(dir, model, optimizer);
+            start = r.step();
+            noiseCounter = r.noiseCounter();
             ctx.dir().truncateMetrics(STAGE, start, List.of());
             ctx.out().printf(Locale.ROOT, "denoise: resuming at step %d of %d%n", start, spec.steps());
         }
@@ -75,55 +65,32 @@ public final class Denoising {
         Generator noise = new Generator(seed, NOISE_STREAM, noiseCounter);
         DenoiseStep step = new DenoiseStep(ctx.backend(), model, optimizer, spec, noise, seed);
         int b = spec.batchSize();
+        StageLoop<DenoiseStep.Terms> loop = new StageLoop<>(ctx, STAGE, dir, model, done -> done % cfg.run().checkpointEvery() == 0,
+                new StageLoop.Body<>() {
+                    @Override
+                    public DenoiseStep.Terms run(long k, Batch batch) {
+                        return step.run(k, batch.views().get(0), b, c, size, size);
+                    }
+
+                    @Override
+                    public float loss(DenoiseStep.Terms t) {
+                        return t.loss().item();
+                    }
+
+                    @Override
+                    public void log(long k, DenoiseStep.Terms t, float loss, double secondsPerStep) {
+                        Denoising.log(ctx, k, loss, t, secondsPerStep, b);
+                    }
+
+                    @Override
+                    public void save(long done) {
+                        Checkpoints.save(dir, STAGE, done, model, new LinkedHashMap<>(), optimizer, noise);
+                    }
+                });
         try (Loader loader = new Loader(train, b, true, seed + 2, true, List.of(Augment.none()), cfg.run().workers(), 2)) {
-            int perEpoch = loader.batchesPerEpoch();
-            if (perEpoch == 0) {
-                throw new IllegalArgumentException("denoise.batch_size " + b + " is larger than the training set ("
-                        + train.size() + " images)");
-            }
-            loader.startAt((int) (start / perEpoch), (int) (start % perEpoch));
-            Progress progress = null;
-            long epochFirst = start, windowStart = System.nanoTime(), windowSteps = 0;
-            for (long k = start; k < spec.steps(); k++) {
-                if (progress == null || k % perEpoch == 0) {
-                    epochFirst = k;
-                    long epochEnd = Math.min(spec.steps(), (k / perEpoch + 1) * perEpoch);
-                    progress = Progress.onStderr(String.format(Locale.ROOT, "denoise epoch %d", k / perEpoch), epochEnd - k);
-                }
-                Batch batch = loader.next();
-                float loss;
-                try (MemoryScope scope = MemoryScope.open()) {
-                    DenoiseStep.Terms t = step.run(k, batch.views().get(0), b, c, size, size);
-                    loss = t.loss().item();
-                    if (!Float.isFinite(loss)) {
-                        throw new TrainingDiverged(String.format(Locale.ROOT, "denoise step %d: the loss is %s; stopped "
-                                + "with the last checkpoint in %s intact", k, loss, dir));
-                    }
-                    windowSteps++;
-                    if ((k + 1) % cfg.run().logEvery() == 0 || k + 1 == spec.steps()) {
-                        double seconds = (System.nanoTime() - windowStart) / 1e9;
-                        log(ctx, k, loss, t, seconds / windowSteps, b);
-                        windowStart = System.nanoTime();
-                        windowSteps = 0;
-                    }
-                }
-                progress.update(k - epochFirst + 1, String.format(Locale.ROOT, "loss %.4f", loss));
-                long done = k + 1;
-                boolean stop = ctx.stopAt() > 0 && done == ctx.stopAt();
-                if (done % cfg.run().checkpointEvery() == 0 || done == spec.steps() || stop) {
-                    if (!Checkpoints.finite(model)) {
-                        throw new TrainingDiverged(String.format(Locale.ROOT, "denoise step %d: the parameters are "
-                                + "no longer finite; stopped with the last checkpoint in %s intact", k, dir));
-                    }
-                    save(dir, done, model, optimizer, noise);
-                }
-                if (stop && done < spec.steps()) {
-                    ctx.out().printf(Locale.ROOT, "denoise: stopped at step %d as asked; continue with --resume%n", done);
-                    return new Outcome(model, false);
-                }
-            }
+            StageLoop.batchesPerEpoch(loader, "denoise", b);
+            return new Outcome(model, loop.run(loader, start, spec.steps()));
         }
-        return new Outcome(model, true);
     }
 
     /**
@@ -178,18 +145,5 @@ public final class Denoising {
         ctx.dir().log(m);
         ctx.out().printf(Locale.ROOT, "denoise step %d  loss %.4f  lr %.2e  grad norm %.3f  %.0f ms/step  %s%n", k + 1, loss,
                 t.lr(), norm, secondsPerStep * 1000, RunContext.rate(b, secondsPerStep));
-    }
-
-    private static void save(Path dir, long done, Denoiser model, AdamW optimizer, Generator noise) {
-        Map<String, String> meta = new LinkedHashMap<>(Safetensors.PYTORCH_METADATA);
-        meta.put("stage", STAGE);
-        meta.put("step", Long.toString(done));
-        SequencedMap<String, HostArray> state = StateFiles.of(optimizer.state(), "");
-        Map<String, String> stateMeta = new LinkedHashMap<>(meta);
-        stateMeta.put("adam_step", Integer.toString(optimizer.stepCount()));
-        stateMeta.put("noise_counter", Long.toString(noise.counter()));
-        // the state first: a crash between the two writes leaves a model older than its state, which resume detects
-        Safetensors.write(StateFiles.stateFile(dir), state, stateMeta);
-        Safetensors.write(StateFiles.modelFile(dir), StateFiles.of(model, ""), meta);
     }
 }

@@ -6,14 +6,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SequencedMap;
 import rrcm.data.Augment;
 import rrcm.data.Batch;
 import rrcm.data.ImageDataset;
 import rrcm.data.Loader;
-import rrcm.io.HostArray;
 import rrcm.io.Safetensors;
-import rrcm.io.SafetensorsFile;
 import rrcm.model.Classifier;
 import rrcm.model.VisionTransformer;
 import rrcm.model.VitConfig;
@@ -21,7 +18,6 @@ import rrcm.nn.Init;
 import rrcm.optim.AdamW;
 import rrcm.optim.Schedules;
 import rrcm.tensor.Generator;
-import rrcm.tensor.MemoryScope;
 
 /**
  * The fine-tuning stage: a linear head on the encoder (pre-trained, or from scratch for the baselines),
@@ -56,18 +52,11 @@ public final class FineTuning {
         Classifier model = new Classifier(ctx.backend(), enc, new Init(seed + 1), train.classes());
         AdamW optimizer = new AdamW(FinetuneStep.layerwise(model, spec.layerDecay(), spec.weightDecay()), 0.9f, 0.999f, 1e-8f);
         Path dir = ctx.dir().stage(STAGE);
-        long start = 0;
-        long noiseCounter = 0;
+        long start = 0, noiseCounter = 0;
         if (resume && Files.exists(StateFiles.stateFile(dir))) {
-            SafetensorsFile m = Safetensors.read(StateFiles.modelFile(dir)), s = Safetensors.read(StateFiles.stateFile(dir));
-            start = Checkpoints.step(m);
-            if (Checkpoints.step(s) != start) {
-                throw new IllegalStateException(dir + ": model and state checkpoints are at different steps; the run "
-                        + "was interrupted while saving, so it cannot resume exactly");
-            }
-            StateFiles.load(m, model, "");
-            optimizer.restore(Integer.parseInt(s.metadata().get("adam_step")), StateFiles.floats(s, optimizer.state()));
-            noiseCounter = Long.parseLong(s.metadata().get("noise_counter"));
+            Checkpoints.Resumed r = Checkpoints.restore(dir, model, optimizer);
+            start = r.step();
+            noiseCounter = r.noiseCounter();
             ctx.dir().truncateMetrics(STAGE, start, List.of(Pretraining.STAGE));
             ctx.out().printf(Locale.ROOT, "finetune: resuming at step %d%n", start);
         }
@@ -75,60 +64,38 @@ public final class FineTuning {
         FinetuneStep step = new FinetuneStep(ctx.backend(), model, optimizer, spec, noise);
         int b = spec.batchSize();
         try (Loader loader = new Loader(train, b, true, seed + 1, true, List.of(Augment.none()), cfg.run().workers(), 2)) {
-            int perEpoch = loader.batchesPerEpoch();
-            if (perEpoch == 0) {
-                throw new IllegalArgumentException("finetune.batch_size " + b + " is larger than the training set ("
-                        + train.size() + " images)");
-            }
+            int perEpoch = StageLoop.batchesPerEpoch(loader, "finetune", b);
             long total = (long) spec.epochs() * perEpoch;
             if (start >= total) return new Outcome(model, true);
             ctx.out().printf(Locale.ROOT, "finetune: %s %s (t = %.6f), %d epochs of %d steps, %d copies per image%n",
                     spec.method(), spec.noisy() ? String.format(Locale.ROOT, "at sigma %.2f", spec.sigma()) : "on clean images",
                     step.time(), spec.epochs(), perEpoch, spec.effectiveCopies());
-            loader.startAt((int) (start / perEpoch), (int) (start % perEpoch));
-            Progress progress = null;
-            long epochFirst = start, windowStart = System.nanoTime(), windowSteps = 0;
-            for (long k = start; k < total; k++) {
-                if (progress == null || k % perEpoch == 0) {
-                    epochFirst = k;
-                    progress = Progress.onStderr(String.format(Locale.ROOT, "finetune epoch %d", k / perEpoch),
-                            (k / perEpoch + 1) * perEpoch - k);
-                }
-                Batch batch = loader.next();
-                float lr = Schedules.warmupCosine(spec.lr(), k, (long) spec.warmupEpochs() * perEpoch, total);
-                float loss;
-                try (MemoryScope scope = MemoryScope.open()) {
-                    FinetuneStep.Terms t = step.run(lr, batch.views().get(0), batch.labels(), b, c, size, size);
-                    loss = t.total().item();
-                    if (!Float.isFinite(loss)) {
-                        throw new TrainingDiverged(String.format(Locale.ROOT, "finetune step %d: the loss is %s; stopped "
-                                + "with the last checkpoint in %s intact", k, loss, dir));
-                    }
-                    windowSteps++;
-                    if ((k + 1) % cfg.run().logEvery() == 0 || k + 1 == total) {
-                        double seconds = (System.nanoTime() - windowStart) / 1e9;
-                        log(ctx, k, t, loss, lr, seconds / windowSteps, b);
-                        windowStart = System.nanoTime();
-                        windowSteps = 0;
-                    }
-                }
-                progress.update(k - epochFirst + 1, String.format(Locale.ROOT, "loss %.4f", loss));
-                long done = k + 1;
-                boolean stop = ctx.stopAt() > 0 && done == ctx.stopAt();
-                if (done % perEpoch == 0 || stop) {
-                    if (!Checkpoints.finite(model)) {
-                        throw new TrainingDiverged(String.format(Locale.ROOT, "finetune step %d: the parameters are "
-                                + "no longer finite; stopped with the last checkpoint in %s intact", k, dir));
-                    }
-                    save(dir, done, model, optimizer, noise);
-                }
-                if (stop && done < total) {
-                    ctx.out().printf(Locale.ROOT, "finetune: stopped at step %d as asked; continue with --resume%n", done);
-                    return new Outcome(model, false);
-                }
-            }
+            StageLoop<FinetuneStep.Terms> loop = new StageLoop<>(ctx, STAGE, dir, model, done -> done % perEpoch == 0,
+                    new StageLoop.Body<>() {
+                        @Override
+                        public FinetuneStep.Terms run(long k, Batch batch) {
+                            float lr = Schedules.warmupCosine(spec.lr(), k, (long) spec.warmupEpochs() * perEpoch, total);
+                            return step.run(lr, batch.views().get(0), batch.labels(), b, c, size, size);
+                        }
+
+                        @Override
+                        public float loss(FinetuneStep.Terms t) {
+                            return t.total().item();
+                        }
+
+                        @Override
+                        public void log(long k, FinetuneStep.Terms t, float loss, double secondsPerStep) {
+                            float lr = Schedules.warmupCosine(spec.lr(), k, (long) spec.warmupEpochs() * perEpoch, total);
+                            FineTuning.log(ctx, k, t, loss, lr, secondsPerStep, b);
+                        }
+
+                        @Override
+                        public void save(long done) {
+                            Checkpoints.save(dir, STAGE, done, model, new LinkedHashMap<>(), optimizer, noise);
+                        }
+                    });
+            return new Outcome(model, loop.run(loader, start, total));
         }
-        return new Outcome(model, true);
     }
 
     private static void log(RunContext ctx, long k, FinetuneStep.Terms t, float loss, float lr, double secondsPerStep, int b) {
@@ -148,17 +115,5 @@ public final class FineTuning {
         ctx.out().printf(Locale.ROOT, "finetune step %d  loss %.4f (ce %.4f%s)  lr %.2e  %.0f ms/step  %.0f img/s%n", k + 1,
                 loss, (float) m.get("cross_entropy"), t.kl() == null ? "" : String.format(Locale.ROOT, ", kl %.4f, entropy %.4f",
                         (float) m.get("kl"), (float) m.get("entropy")), lr, secondsPerStep * 1000, b / secondsPerStep);
-    }
-
-    private static void save(Path dir, long done, Classifier model, AdamW optimizer, Generator noise) {
-        Map<String, String> meta = new LinkedHashMap<>(Safetensors.PYTORCH_METADATA);
-        meta.put("stage", STAGE);
-        meta.put("step", Long.toString(done));
-        SequencedMap<String, HostArray> state = StateFiles.of(optimizer.state(), "");
-        Map<String, String> stateMeta = new LinkedHashMap<>(meta);
-        stateMeta.put("adam_step", Integer.toString(optimizer.stepCount()));
-        stateMeta.put("noise_counter", Long.toString(noise.counter()));
-        Safetensors.write(StateFiles.stateFile(dir), state, stateMeta);
-        Safetensors.write(StateFiles.modelFile(dir), StateFiles.of(model, ""), meta);
     }
 }

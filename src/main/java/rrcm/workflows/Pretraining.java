@@ -6,20 +6,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SequencedMap;
 import rrcm.data.Augment;
 import rrcm.data.Batch;
 import rrcm.data.ImageDataset;
 import rrcm.data.Loader;
-import rrcm.io.HostArray;
-import rrcm.io.Safetensors;
-import rrcm.io.SafetensorsFile;
 import rrcm.model.PretrainNetwork;
 import rrcm.model.VitConfig;
 import rrcm.nn.Init;
 import rrcm.optim.AdamW;
 import rrcm.tensor.Generator;
-import rrcm.tensor.MemoryScope;
 
 /**
  * The pre-training stage: builds the online network and its EMA target, then runs
@@ -47,13 +42,13 @@ public final class Pretraining {
         PretrainNetwork target = new PretrainNetwork(ctx.backend(), new Init(seed), vit, spec.projectorHidden(), spec.projectorOut());
         PretrainStep.initTarget(target, online);
         AdamW optimizer = new AdamW(AdamW.uniform(online.namedParameters(), spec.weightDecay()), 0.9f, 0.999f, 1e-8f);
-        Generator noise = new Generator(seed, NOISE_STREAM, 0);
         Path dir = ctx.dir().stage(STAGE);
-        long start = 0;
+        long start = 0, noiseCounter = 0;
         if (resume && Files.exists(StateFiles.stateFile(dir))) {
-            start = restore(dir, online, target, optimizer);
-            noise = new Generator(seed, NOISE_STREAM, Long.parseLong(Safetensors.read(StateFiles.stateFile(dir))
-                    .metadata().get("noise_counter")));
+            Checkpoints.Resumed r = Checkpoints.restore(dir, online, optimizer);
+            StateFiles.load(r.state(), target, "target.");
+            start = r.step();
+            noiseCounter = r.noiseCounter();
             ctx.dir().truncateMetrics(STAGE, start, List.of());
             ctx.out().printf(Locale.ROOT, "pretrain: resuming at step %d of %d%n", start, spec.steps());
         }
@@ -61,60 +56,36 @@ public final class Pretraining {
         ctx.out().printf(Locale.ROOT, "pretrain: %s, %,d parameters, %d steps of %d images (%s, %d images)%n",
                 describe(vit), online.encoder.parameterCount(), spec.steps(), spec.batchSize(), train.name(), train.size());
 
+        Generator noise = new Generator(seed, NOISE_STREAM, noiseCounter);
         PretrainStep step = new PretrainStep(ctx.backend(), online, target, optimizer, spec, noise, seed);
         int b = spec.batchSize(), c = train.channels();
+        StageLoop<PretrainStep.Losses> loop = new StageLoop<>(ctx, STAGE, dir, online,
+                done -> done % cfg.run().checkpointEvery() == 0, new StageLoop.Body<>() {
+                    @Override
+                    public PretrainStep.Losses run(long k, Batch batch) {
+                        return step.run(k, batch.views().get(0), batch.views().get(1), batch.views().get(2), b, c, size, size);
+                    }
+
+                    @Override
+                    public float loss(PretrainStep.Losses l) {
+                        return l.total().item();
+                    }
+
+                    @Override
+                    public void log(long k, PretrainStep.Losses l, float loss, double secondsPerStep) {
+                        Pretraining.log(ctx, k, l, loss, secondsPerStep, b);
+                    }
+
+                    @Override
+                    public void save(long done) {
+                        Checkpoints.save(dir, STAGE, done, online, StateFiles.of(target, "target."), optimizer, noise);
+                    }
+                });
         try (Loader loader = new Loader(train, b, true, seed, true,
                 List.of(Augment.viewA(size), Augment.viewB(size), Augment.weak(size)), cfg.run().workers(), 2)) {
-            int perEpoch = loader.batchesPerEpoch();
-            if (perEpoch == 0) {
-                throw new IllegalArgumentException("pretrain.batch_size " + b + " is larger than the training set ("
-                        + train.size() + " images)");
-            }
-            loader.startAt((int) (start / perEpoch), (int) (start % perEpoch));
-            Progress progress = null;
-            long epochFirst = start;
-            long windowStart = System.nanoTime(), windowSteps = 0;
-            for (long k = start; k < spec.steps(); k++) {
-                if (progress == null || k % perEpoch == 0) {
-                    epochFirst = k;
-                    long epochEnd = Math.min(spec.steps(), (k / perEpoch + 1) * perEpoch);
-                    progress = Progress.onStderr(String.format(Locale.ROOT, "pretrain epoch %d", k / perEpoch), epochEnd - k);
-                }
-                Batch batch = loader.next();
-                float loss;
-                try (MemoryScope scope = MemoryScope.open()) {
-                    PretrainStep.Losses l = step.run(k, batch.views().get(0), batch.views().get(1), batch.views().get(2),
-                            b, c, size, size);
-                    loss = l.total().item();
-                    if (!Float.isFinite(loss)) {
-                        throw new TrainingDiverged(String.format(Locale.ROOT, "pretrain step %d: the loss is %s; stopped "
-                                + "with the last checkpoint in %s intact", k, loss, dir));
-                    }
-                    windowSteps++;
-                    if ((k + 1) % cfg.run().logEvery() == 0 || k + 1 == spec.steps()) {
-                        double seconds = (System.nanoTime() - windowStart) / 1e9;
-                        log(ctx, k, l, loss, seconds / windowSteps, b);
-                        windowStart = System.nanoTime();
-                        windowSteps = 0;
-                    }
-                }
-                progress.update(k - epochFirst + 1, String.format(Locale.ROOT, "loss %.4f", loss));
-                long done = k + 1;
-                boolean stop = ctx.stopAt() > 0 && done == ctx.stopAt();
-                if (done % cfg.run().checkpointEvery() == 0 || done == spec.steps() || stop) {
-                    if (!Checkpoints.finite(online)) {
-                        throw new TrainingDiverged(String.format(Locale.ROOT, "pretrain step %d: the parameters are "
-                                + "no longer finite; stopped with the last checkpoint in %s intact", k, dir));
-                    }
-                    save(dir, done, online, target, optimizer, noise);
-                }
-                if (stop && done < spec.steps()) {
-                    ctx.out().printf(Locale.ROOT, "pretrain: stopped at step %d as asked; continue with --resume%n", done);
-                    return new Outcome(online, false);
-                }
-            }
+            StageLoop.batchesPerEpoch(loader, "pretrain", b);
+            return new Outcome(online, loop.run(loader, start, spec.steps()));
         }
-        return new Outcome(online, true);
     }
 
     private static String describe(VitConfig v) {
@@ -140,34 +111,5 @@ public final class Pretraining {
         ctx.out().printf(Locale.ROOT, "pretrain step %d  loss %.4f (contrastive %.4f, consistency %.4f)  lr %.2e  "
                 + "grad norm %.3f  %.0f ms/step  %.0f img/s%n", k + 1, loss, con, cons, l.lr(), norm,
                 secondsPerStep * 1000, batch / secondsPerStep);
-    }
-
-    private static void save(Path dir, long done, PretrainNetwork online, PretrainNetwork target, AdamW optimizer,
-                             Generator noise) {
-        Map<String, String> meta = new LinkedHashMap<>(Safetensors.PYTORCH_METADATA);
-        meta.put("stage", STAGE);
-        meta.put("step", Long.toString(done));
-        SequencedMap<String, HostArray> state = StateFiles.of(target, "target.");
-        state.putAll(StateFiles.of(optimizer.state(), ""));
-        Map<String, String> stateMeta = new LinkedHashMap<>(meta);
-        stateMeta.put("adam_step", Integer.toString(optimizer.stepCount()));
-        stateMeta.put("noise_counter", Long.toString(noise.counter()));
-        // the state first: a crash between the two writes leaves a model older than its state, which resume detects
-        Safetensors.write(StateFiles.stateFile(dir), state, stateMeta);
-        Safetensors.write(StateFiles.modelFile(dir), StateFiles.of(online, ""), meta);
-    }
-
-    private static long restore(Path dir, PretrainNetwork online, PretrainNetwork target, AdamW optimizer) {
-        SafetensorsFile model = Safetensors.read(StateFiles.modelFile(dir));
-        SafetensorsFile state = Safetensors.read(StateFiles.stateFile(dir));
-        long step = Checkpoints.step(model), stateStep = Checkpoints.step(state);
-        if (step != stateStep) {
-            throw new IllegalStateException(dir + ": model.safetensors is at step " + step + " but state.safetensors at step "
-                    + stateStep + "; the run was interrupted while saving, so it cannot resume exactly");
-        }
-        StateFiles.load(model, online, "");
-        StateFiles.load(state, target, "target.");
-        optimizer.restore(Integer.parseInt(state.metadata().get("adam_step")), StateFiles.floats(state, optimizer.state()));
-        return step;
     }
 }

@@ -1,10 +1,7 @@
 package rrcm.workflows;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import rrcm.backend.Backend;
-import rrcm.io.ConfigLoader;
 import rrcm.io.Safetensors;
 import rrcm.io.SafetensorsFile;
 import rrcm.model.Denoiser;
@@ -15,15 +12,8 @@ import rrcm.nn.Init;
 /** A trained denoiser read back from its run directory (denoise/model.safetensors and config.yaml). */
 public record TrainedDenoiser(Denoiser denoiser, int channels, int imageSize, Path checkpoint) {
     public static TrainedDenoiser load(Backend be, Path runDir) {
-        Path config = runDir.resolve("config.yaml");
-        if (!Files.isRegularFile(config)) {
-            throw new IllegalArgumentException(runDir + " is not a run directory (it has no config.yaml)");
-        }
-        Path file = StateFiles.modelFile(runDir.resolve(Denoising.STAGE));
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException(runDir + " has no trained denoiser (" + file + "); train one with run.stages=denoise");
-        }
-        TrainConfig cfg = TrainConfig.from(ConfigLoader.load(config, List.of()));
+        Path file = TrainedModel.trainedFile(runDir, Denoising.STAGE, "trained denoiser", "train one with run.stages=denoise");
+        TrainConfig cfg = TrainConfig.from(TrainRun.savedConfig(runDir));
         SafetensorsFile weights = Safetensors.read(file);
         VitConfig vit = TrainedModel.vitOf(weights, cfg);
         Denoiser model = new Denoiser(be, new VisionTransformer(be, new Init(0), vit));

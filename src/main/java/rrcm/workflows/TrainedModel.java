@@ -2,9 +2,7 @@ package rrcm.workflows;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import rrcm.backend.Backend;
-import rrcm.io.ConfigLoader;
 import rrcm.io.Safetensors;
 import rrcm.io.SafetensorsFile;
 import rrcm.model.Classifier;
@@ -21,15 +19,8 @@ public record TrainedModel(Classifier classifier, TrainConfig config, double sig
                            int classes, Path checkpoint) {
 
     public static TrainedModel load(Backend be, Path runDir) {
-        Path config = runDir.resolve("config.yaml");
-        if (!Files.isRegularFile(config)) {
-            throw new IllegalArgumentException(runDir + " is not a run directory (it has no config.yaml)");
-        }
-        Path file = StateFiles.modelFile(runDir.resolve(FineTuning.STAGE));
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException(runDir + " has no fine-tuned model (" + file + "); train one first");
-        }
-        TrainConfig cfg = TrainConfig.from(ConfigLoader.load(config, List.of()));
+        Path file = trainedFile(runDir, FineTuning.STAGE, "fine-tuned model", "train one first");
+        TrainConfig cfg = TrainConfig.from(TrainRun.savedConfig(runDir));
         SafetensorsFile weights = Safetensors.read(file);
         VitConfig vit = vitOf(weights, cfg);
         int[] head = weights.tensor("head.weight").shape(); // (classes, D)
@@ -40,6 +31,16 @@ public record TrainedModel(Classifier classifier, TrainConfig config, double sig
         StateFiles.load(weights, model, "");
         model.train(false);
         return new TrainedModel(model, cfg, cfg.finetune().sigma(), vit.channels(), vit.imageSize(), head[0], file);
+    }
+
+    /** A stage's model.safetensors in a run directory, or a sentence saying what is missing and what to do. */
+    static Path trainedFile(Path runDir, String stage, String what, String advice) {
+        if (!Files.isRegularFile(runDir.resolve("config.yaml"))) {
+            throw new IllegalArgumentException(runDir + " is not a run directory (it has no config.yaml)");
+        }
+        Path file = StateFiles.modelFile(runDir.resolve(stage));
+        if (!Files.isRegularFile(file)) throw new IllegalArgumentException(runDir + " has no " + what + " (" + file + "); " + advice);
+        return file;
     }
 
     /** The encoder's shape: channels, patch and image size from the checkpoint's tensors, the rest from the config. */

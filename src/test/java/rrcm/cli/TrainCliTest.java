@@ -130,6 +130,28 @@ class TrainCliTest {
     }
 
     @Test
+    void aDenoiserTrainingStoppedAndResumedRepeatsTheUninterruptedRunExactly() throws IOException {
+        List<String> cfg = plus(TINY, "run.stages=denoise", "denoise.steps=9", "denoise.batch_size=32", "run.checkpoint_every=4",
+                "run.log_every=1", "eval.max_images=50");
+        Path whole = tmp.resolve("whole"), parts = tmp.resolve("parts");
+        assertEquals(0, run(cmd(cfg, "train", "--run-dir", whole.toString())).code());
+        Run first = run(cmd(cfg, "train", "--run-dir", parts.toString(), "--stop-at-step", "6"));
+        assertEquals(0, first.code(), first.err());
+        assertTrue(first.out().contains("denoise: stopped at step 6"), first.out());
+        Run second = run(args("train", "--run-dir", parts.toString(), "--resume"));
+        assertEquals(0, second.code(), second.err());
+        assertTrue(second.out().contains("denoise: resuming at step 6 of 9"), second.out());
+        assertEquals(losses(whole, "denoise"), losses(parts, "denoise"));
+        assertEquals(9, losses(parts, "denoise").size());
+        assertArrayEquals(Files.readAllBytes(whole.resolve("denoise/model.safetensors")),
+                Files.readAllBytes(parts.resolve("denoise/model.safetensors")));
+        assertArrayEquals(Files.readAllBytes(whole.resolve("denoise/state.safetensors")),
+                Files.readAllBytes(parts.resolve("denoise/state.safetensors")));
+        assertEquals(Files.readString(whole.resolve("summary.json")).replace(whole.toString(), ""),
+                Files.readString(parts.resolve("summary.json")).replace(parts.toString(), ""));
+    }
+
+    @Test
     void aFineTuningStoppedMidEpochAndResumedRepeatsTheUninterruptedRunExactly() throws IOException {
         List<String> cfg = plus(TINY, "run.stages=finetune", "finetune.method=consistency", "finetune.epochs=2",
                 "finetune.batch_size=200", "run.log_every=1");

@@ -124,12 +124,7 @@ class DenoiserTest {
         loss.backward();
 
         try (NDManager m = Torch.newManager(); GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-            Map<String, NDArray> w = new LinkedHashMap<>();
-            for (Map.Entry<String, Tensor> e : model.namedParameters().entrySet()) {
-                NDArray a = Torch.floats(m, e.getValue().toFloatArray(), e.getValue().shape());
-                a.setRequiresGradient(true);
-                w.put(e.getKey(), a);
-            }
+            Map<String, NDArray> w = Torch.leaves(m, model.namedParameters());
             float[] cIn = new float[B], cSkip = new float[B], cOut = new float[B], weight = new float[B], time = new float[B * 16];
             for (int i = 0; i < B; i++) {
                 cIn[i] = (float) Edm.cIn(t[i]);

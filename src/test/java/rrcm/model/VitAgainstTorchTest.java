@@ -101,12 +101,7 @@ class VitAgainstTorchTest {
         Close values = new Close(1e-4, 1e-5, "two blocks of float32 GEMMs, softmax and LayerNorm in another "
                 + "summation order than libtorch: relative differences of a few 1e-6 per op, compounding");
         try (NDManager m = Torch.newManager(); GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-            Map<String, NDArray> w = new LinkedHashMap<>();
-            for (Map.Entry<String, Tensor> e : model.namedParameters().entrySet()) {
-                NDArray a = Torch.floats(m, e.getValue().toFloatArray(), e.getValue().shape());
-                a.setRequiresGradient(true);
-                w.put(e.getKey(), a);
-            }
+            Map<String, NDArray> w = Torch.leaves(m, model.namedParameters());
             NDArray torchLogits = torchForward(m, Torch.floats(m, images, new int[] {B, 3, 12, 12}), w);
             gc.backward(torchLogits.mul(m.create(upstream, torchLogits.getShape())).sum());
             values.check("logits", torchLogits.toFloatArray(), logits.toFloatArray());

@@ -27,6 +27,17 @@ public final class Torch {
         return m.create(data, shape(shape));
     }
 
+    /** A libtorch leaf with gradients for each named parameter, under the same name: a module's weights, for an oracle. */
+    public static java.util.Map<String, NDArray> leaves(NDManager m, java.util.Map<String, rrcm.tensor.Tensor> named) {
+        java.util.Map<String, NDArray> w = new java.util.LinkedHashMap<>();
+        for (java.util.Map.Entry<String, rrcm.tensor.Tensor> e : named.entrySet()) {
+            NDArray a = floats(m, e.getValue().toFloatArray(), e.getValue().shape());
+            a.setRequiresGradient(true);
+            w.put(e.getKey(), a);
+        }
+        return w;
+    }
+
     public static NDArray ints(NDManager m, int[] data, int[] shape) {
         // torch indexes with int64
         return m.create(data, shape(shape)).toType(DataType.INT64, false);
