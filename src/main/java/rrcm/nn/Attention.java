@@ -17,15 +17,8 @@ public final class Attention extends Module {
         this.proj = child("proj", Linear.vit(be, init, dim, dim, true));
     }
 
-    /** x (B, T, D) -> (B, T, D). */
+    /** x (B, T, D) -> (B, T, D): the heads read q, k, v where the projection wrote them (FusedAttention.selfAttention). */
     public Tensor forward(Tensor x) {
-        int b = x.size(0), t = x.size(1), d = x.size(2), dh = d / heads;
-        // (B, T, 3D) -> (3, B, H, T, dh): q, k and v as contiguous head-major blocks
-        Tensor qkvHeads = qkv.forward(x).reshape(b, t, 3, heads, dh).permute(2, 0, 3, 1, 4);
-        Tensor q = qkvHeads.narrow(0, 0, 1).reshape(b, heads, t, dh);
-        Tensor k = qkvHeads.narrow(0, 1, 1).reshape(b, heads, t, dh);
-        Tensor v = qkvHeads.narrow(0, 2, 1).reshape(b, heads, t, dh);
-        Tensor o = FusedAttention.sdpa(q, k, v, Float.NaN); // (B, H, T, dh)
-        return proj.forward(o.permute(0, 2, 1, 3).reshape(b, t, d));
+        return proj.forward(FusedAttention.selfAttention(qkv.forward(x), heads));
     }
 }

@@ -38,4 +38,32 @@ public final class FusedAttention {
             return new Tensor[] {gq, gk, gv};
         }, q, k, v);
     }
+
+    /**
+     * A ViT's multi-head self-attention straight from its qkv projection: qkv (B, T, 3 D) holding q, k, v of
+     * each token as (3, heads, D / heads), softmax scale 1/sqrt(D / heads); returns (B, T, D), the heads of
+     * each token side by side, as the output projection reads them. The same as splitting qkv into (B, H, T,
+     * dh) arrays for {@link #sdpa} and joining the output back, without those copies (AttentionShape's packed
+     * layout); the gradient comes back as one (B, T, 3 D) tensor.
+     */
+    public static Tensor selfAttention(Tensor qkv, int heads) {
+        Ops.floatsOnOneBackend("attention", qkv);
+        int[] s = qkv.shape();
+        if (s.length != 3 || s[2] % (3 * heads) != 0) {
+            throw new IllegalArgumentException("attention: expected qkv (B, T, 3 D) with D divisible by " + heads
+                    + " heads, got " + Shape.str(s));
+        }
+        int b = s[0], t = s[1], d = s[2] / 3, dh = d / heads;
+        AttentionShape shape = AttentionShape.packed(b, heads, t, dh, (float) (1 / Math.sqrt(dh)));
+        Backend be = qkv.backend();
+        Tensor o = Tensor.empty(be, DType.F32, new int[] {b, t, d});
+        Tensor lse = Tensor.empty(be, DType.F32, new int[] {b * heads, t});
+        be.attention(shape, qkv.storage(), qkv.storage(), qkv.storage(), o.storage(), lse.storage());
+        return Autograd.record("attention", o, g -> {
+            Tensor gqkv = Tensor.emptyLike(qkv);
+            be.attentionBackward(shape, qkv.storage(), qkv.storage(), qkv.storage(), o.storage(), lse.storage(),
+                    g.storage(), gqkv.storage(), gqkv.storage(), gqkv.storage());
+            return new Tensor[] {gqkv};
+        }, qkv);
+    }
 }

@@ -47,4 +47,33 @@ class AttentionOpTest {
         assertThrows(IllegalArgumentException.class,
                 () -> FusedAttention.sdpa(Tensor.zeros(2, 5, 8), Tensor.zeros(2, 5, 4), Tensor.zeros(2, 5, 4), Float.NaN));
     }
+
+    /**
+     * Self-attention read straight from the packed qkv projection is sdpa on its split heads, bit for bit
+     * (the same chains of FMAs, only the rows' addresses differ), forward and backward; and the packed
+     * op is checked against libtorch's split, matmul, softmax, matmul, join.
+     */
+    @Test
+    void selfAttentionFromThePackedProjectionIsSdpaOfItsSplitHeads() {
+        int b = 3, t = 19, heads = 4, dh = 24, d = heads * dh;
+        float[] x = rrcm.testing.Data.normal(41, b * t * 3 * d), up = rrcm.testing.Data.normal(42, b * t * d);
+        Tensor packed = Tensor.of(x, b, t, 3 * d).requiresGrad(true);
+        Tensor o = FusedAttention.selfAttention(packed, heads);
+        o.backward(Tensor.of(up, b, t, d));
+        Tensor split = Tensor.of(x, b, t, 3 * d).requiresGrad(true);
+        Tensor h = split.reshape(b, t, 3, heads, dh).permute(2, 0, 3, 1, 4);
+        Tensor ref = FusedAttention.sdpa(h.narrow(0, 0, 1).reshape(b, heads, t, dh), h.narrow(0, 1, 1).reshape(b, heads, t, dh),
+                h.narrow(0, 2, 1).reshape(b, heads, t, dh), Float.NaN).permute(0, 2, 1, 3).reshape(b, t, d);
+        ref.backward(Tensor.of(up, b, t, d));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(ref.toFloatArray(), o.toFloatArray());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(split.grad().toFloatArray(), packed.grad().toFloatArray());
+
+        OpCheck.compare("packed self-attention", ATTN, ATTN, in -> FusedAttention.selfAttention(in.get(0), 2),
+                a -> {
+                    NDArray qkv = a.get(0).reshape(2, 7, 3, 2, 8).transpose(2, 0, 3, 1, 4);
+                    NDArray q = qkv.get("0"), k = qkv.get("1"), v = qkv.get("2");
+                    return torchAttention(q, k, v, (float) (1 / Math.sqrt(8))).transpose(0, 2, 1, 3).reshape(2, 7, 16);
+                }, In.of(43, 2, 7, 48));
+        assertThrows(IllegalArgumentException.class, () -> FusedAttention.selfAttention(Tensor.of(x, b, t, 3 * d), 5));
+    }
 }

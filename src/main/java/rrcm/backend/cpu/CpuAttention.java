@@ -8,7 +8,9 @@ import rrcm.backend.AttentionShape;
 
 /**
  * Fused scaled-dot-product attention on the CPU, FlashAttention-style: no (tq, tk) matrix is ever
- * built; scores live one block of (at most BQ query rows, BK keys) at a time.
+ * built; scores live one block of (at most BQ query rows, BK keys) at a time. Rows are read and written
+ * where the shape's layout puts them (separate arrays, or the packed projection of AttentionShape): every
+ * row goes through the workspace anyway, so the packed layout costs nothing here.
  *
  * <p>Forward, one task per (head, block of query rows): the keys are visited in blocks of BK. A block's
  * scores S = (q scale) k^T go through an online softmax: each row keeps its running max m and running
@@ -91,6 +93,7 @@ final class CpuAttention {
 
     /** The forward of one block of query rows against all keys, and its workspace. */
     private static final class Forward {
+        private final AttentionShape sh;
         private final float[] q, k, v, o, lse;
         private final int tq, tk, dh, dhp;
         private final float scale;
@@ -103,6 +106,7 @@ final class CpuAttention {
         private final float[] max;     // (rows): m
 
         Forward(AttentionShape s, int rows, float[] q, float[] k, float[] v, float[] o, float[] lse) {
+            this.sh = s;
             this.q = q;
             this.k = k;
             this.v = v;
@@ -124,15 +128,14 @@ final class CpuAttention {
         }
 
         void run(int h, int q0, int rows) {
-            int qOff = (h * tq + q0) * dh;
-            for (int r = 0; r < rows; r++) padRow(q, qOff + r * dh, dh, scale, qs, r * dhp);
+            for (int r = 0; r < rows; r++) padRow(q, sh.qRow(h, q0 + r), dh, scale, qs, r * dhp);
             Arrays.fill(acc, 0, rows * dhp, 0f);
             Arrays.fill(sums, 0, rows * L, 0f);
             Arrays.fill(max, 0, rows, Float.NEGATIVE_INFINITY);
             for (int j0 = 0; j0 < tk; j0 += BK) {
-                int bk = Math.min(BK, tk - j0), bkp = pad(bk), kOff = (h * tk + j0) * dh;
-                transpose(k, kOff, bk, dh, kt, bkp);
-                for (int j = 0; j < bk; j++) padRow(v, kOff + j * dh, dh, 1f, vr, j * dhp);
+                int bk = Math.min(BK, tk - j0), bkp = pad(bk);
+                transpose(k, sh.kRow(h, j0), sh.qkvRowStride(), bk, dh, kt, bkp);
+                for (int j = 0; j < bk; j++) padRow(v, sh.vRow(h, j0 + j), dh, 1f, vr, j * dhp);
                 Arrays.fill(p, 0, rows * bkp, 0f);
                 gemm(qs, 0, dhp, 1, kt, 0, bkp, p, 0, bkp, rows, bkp, dh);
                 for (int r = 0; r < rows; r++) softmaxRow(r, bk, bkp);
@@ -140,7 +143,7 @@ final class CpuAttention {
             }
             for (int r = 0; r < rows; r++) {
                 float l = CpuMath.sum(sums, r * L, L);
-                unpadRow(acc, r * dhp, dh, 1f / l, o, qOff + r * dh);
+                unpadRow(acc, r * dhp, dh, 1f / l, o, sh.oRow(h, q0 + r));
                 lse[h * tq + q0 + r] = max[r] + (float) Math.log(l);
             }
         }
@@ -166,6 +169,7 @@ final class CpuAttention {
 
     /** The backward of a range of query rows against a range of keys, and its workspace. */
     private static final class Backward {
+        private final AttentionShape sh;
         private final float[] q, k, v, o, lse, go, gq, gk, gv;
         private final int tq, tk, dh, dhp;
         private final float scale;
@@ -180,6 +184,7 @@ final class CpuAttention {
 
         Backward(AttentionShape s, float[] q, float[] k, float[] v, float[] o, float[] lse,
                  float[] go, float[] gq, float[] gk, float[] gv) {
+            this.sh = s;
             this.q = q;
             this.k = k;
             this.v = v;
@@ -210,13 +215,14 @@ final class CpuAttention {
 
         /** Query rows [q0, q1) against keys [k0, k1): adds to dQ of those rows, or dK and dV of those keys. */
         void run(int h, int q0, int q1, int k0, int k1, boolean wantQ, boolean wantKV) {
-            int rows = q1 - q0, qOff = (h * tq + q0) * dh;
+            int rows = q1 - q0;
             for (int r = 0; r < rows; r++) {
-                padRow(q, qOff + r * dh, dh, scale, qs, r * dhp);
-                padRow(go, qOff + r * dh, dh, 1f, dos, r * dhp);
+                int oRow = sh.oRow(h, q0 + r);
+                padRow(q, sh.qRow(h, q0 + r), dh, scale, qs, r * dhp);
+                padRow(go, oRow, dh, 1f, dos, r * dhp);
                 FloatVector dot = FloatVector.zero(S);
                 for (int c = 0; c < dhp; c += L) {
-                    FloatVector oc = FloatVector.fromArray(S, o, qOff + r * dh + c, S.indexInRange(c, dh));
+                    FloatVector oc = FloatVector.fromArray(S, o, oRow + c, S.indexInRange(c, dh));
                     dot = FloatVector.fromArray(S, dos, r * dhp + c).fma(oc, dot);
                 }
                 dot.intoArray(lanes, 0);
@@ -224,10 +230,10 @@ final class CpuAttention {
             }
             if (wantQ) Arrays.fill(dq, 0, rows * dhp, 0f);
             for (int j0 = k0; j0 < k1; j0 += BK) {
-                int bk = Math.min(BK, k1 - j0), bkp = pad(bk), kOff = (h * tk + j0) * dh;
-                transpose(k, kOff, bk, dh, kt, bkp);
-                transpose(v, kOff, bk, dh, vt, bkp);
-                if (wantQ) for (int j = 0; j < bk; j++) padRow(k, kOff + j * dh, dh, 1f, kr, j * dhp);
+                int bk = Math.min(BK, k1 - j0), bkp = pad(bk), stride = sh.qkvRowStride();
+                transpose(k, sh.kRow(h, j0), stride, bk, dh, kt, bkp);
+                transpose(v, sh.vRow(h, j0), stride, bk, dh, vt, bkp);
+                if (wantQ) for (int j = 0; j < bk; j++) padRow(k, sh.kRow(h, j0 + j), dh, 1f, kr, j * dhp);
                 if (wantKV) {
                     Arrays.fill(dk, 0, bk * dhp, 0f);
                     Arrays.fill(dv, 0, bk * dhp, 0f);
@@ -256,12 +262,12 @@ final class CpuAttention {
                 }
                 if (wantKV) {
                     for (int j = 0; j < bk; j++) {
-                        unpadRow(dk, j * dhp, dh, 1f, gk, kOff + j * dh);
-                        unpadRow(dv, j * dhp, dh, 1f, gv, kOff + j * dh);
+                        unpadRow(dk, j * dhp, dh, 1f, gk, sh.kRow(h, j0 + j));
+                        unpadRow(dv, j * dhp, dh, 1f, gv, sh.vRow(h, j0 + j));
                     }
                 }
             }
-            if (wantQ) for (int r = 0; r < rows; r++) unpadRow(dq, r * dhp, dh, scale, gq, qOff + r * dh);
+            if (wantQ) for (int r = 0; r < rows; r++) unpadRow(dq, r * dhp, dh, scale, gq, sh.qRow(h, q0 + r));
         }
     }
 
@@ -417,10 +423,10 @@ final class CpuAttention {
         if (c < n) FloatVector.fromArray(S, src, sOff + c).mul(scale).intoArray(dst, dOff + c, S.indexInRange(c, n));
     }
 
-    /** dst (cols, ld) = src (rows, cols) at off, transposed; columns rows..ld of dst are zero. */
-    private static void transpose(float[] src, int off, int rows, int cols, float[] dst, int ld) {
+    /** dst (cols, ld) = src (rows, cols) at off with rows stride apart, transposed; columns rows..ld of dst are zero. */
+    private static void transpose(float[] src, int off, int stride, int rows, int cols, float[] dst, int ld) {
         for (int c = 0; c < cols; c++) {
-            for (int r = 0; r < rows; r++) dst[c * ld + r] = src[off + r * cols + c];
+            for (int r = 0; r < rows; r++) dst[c * ld + r] = src[off + r * stride + c];
             Arrays.fill(dst, c * ld + rows, (c + 1) * ld, 0f);
         }
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import rrcm.backend.Backend;
@@ -142,6 +143,37 @@ abstract class CudaBackendContract {
         long[] counts = smoothed.counts(3, image, SmoothedClassifier.Phase.ESTIMATION, 0, 40);
         assertEquals(40, java.util.Arrays.stream(counts).sum());
         return counts;
+    }
+
+    /** Self-attention on the packed qkv layout (the ViT's): o, lse and the one qkv gradient, as the CPU computes them. */
+    @Test
+    void packedSelfAttentionMatchesTheCpu() {
+        rrcm.backend.AttentionShape s = rrcm.backend.AttentionShape.packed(3, 2, 7, 8, 0.35f);
+        int n = 3 * 7 * 3 * 2 * 8, no = 3 * 7 * 2 * 8, nl = 6 * 7;
+        float[] qkv = Data.normal(51, n), go = Data.normal(52, no);
+        float[][] cpu = packedAttention(Backends.cpu(), s, qkv, go, n, no, nl), dev;
+        try (CudaBackend be = open(CudaOps.Matmul.FP32)) {
+            dev = packedAttention(be, s, qkv, go, n, no, nl);
+        }
+        Close close = new Close(1e-5, 1e-5, "fp32 on both sides, keys summed in other tiles and exp from another library");
+        close.check("o", cpu[0], dev[0]);
+        close.check("lse", cpu[1], dev[1]);
+        close.check("gradient of qkv", cpu[2], dev[2]);
+    }
+
+    private static float[][] packedAttention(Backend be, rrcm.backend.AttentionShape s, float[] qkv, float[] go, int n, int no,
+                                             int nl) {
+        rrcm.backend.Storage x = be.upload(qkv), g = be.upload(go);
+        rrcm.backend.Storage o = be.allocate(rrcm.backend.DType.F32, no), lse = be.allocate(rrcm.backend.DType.F32, nl),
+                gx = be.allocate(rrcm.backend.DType.F32, n);
+        be.attention(s, x, x, x, o, lse);
+        be.attentionBackward(s, x, x, x, o, lse, g, gx, gx, gx);
+        float[][] out = {new float[no], new float[nl], new float[n]};
+        be.download(o, out[0]);
+        be.download(lse, out[1]);
+        be.download(gx, out[2]);
+        for (rrcm.backend.Storage t : List.of(x, g, o, lse, gx)) be.release(t);
+        return out;
     }
 
     @Test
