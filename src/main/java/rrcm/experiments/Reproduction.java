@@ -205,7 +205,12 @@ public final class Reproduction {
             // passes batch_size times copies
             return base.denoise().steps() * cal.finetuneStep() * base.denoise().batchSize() / ((double) f.batchSize() * f.copies());
         }
-        if (t.pretraining()) return base.pretrain().steps() * cal.pretrainStep();
+        if (t.pretraining()) {
+            // the calibration timed the method's step: 3 B passes with a backward pass and 3 B without (a third
+            // each); without the consistency term the step skips one of each
+            boolean consistency = TrainConfig.from(config(t)).pretrain().consistencyWeight() > 0;
+            return base.pretrain().steps() * cal.pretrainStep() * (consistency ? 1 : (2 + 2 / 3.0) / 4);
+        }
         // a Gaussian or clean step passes one copy per image where the others pass finetune.copies
         String method = t.arm().method();
         double copies = method.equals("gaussian") || method.equals("clean") ? 1.0 / f.copies() : 1.0;

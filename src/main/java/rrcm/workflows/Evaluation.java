@@ -13,8 +13,9 @@ import rrcm.tensor.MemoryScope;
 import rrcm.tensor.Tensor;
 
 /**
- * Test accuracy of a fine-tuned classifier: clean (no noise, still conditioned at the time of sigma)
- * and under Gaussian noise of that sigma, one draw per image, from a fixed Philox stream.
+ * Test accuracy of a fine-tuned classifier: clean (no noise, still conditioned at the model's time: that
+ * of sigma, or sigma_min for a classifier of clean images) and under Gaussian noise of that sigma, one draw
+ * per image, from a fixed Philox stream.
  */
 public final class Evaluation {
     static final long NOISE_STREAM = 21;
