@@ -111,6 +111,7 @@ public final class SmoothingJob {
     public static SmoothingJob prepare(Backend be, Settings s) {
         if (!Files.isDirectory(s.runDir())) throw new IllegalArgumentException(s.runDir() + ": no such run directory");
         TrainedModel model = TrainedModel.load(be, s.runDir());
+        double sigma = s.sigma() != null ? s.sigma() : model.sigma();
         NoisyImageClassifier base = model.classifier();
         TrainedDenoiser denoiser = null;
         if (s.denoiser() != null) {
@@ -121,9 +122,8 @@ public final class SmoothingJob {
                         + denoiser.imageSize() + "x" + denoiser.imageSize() + " images, the classifier " + model.checkpoint()
                         + " " + model.channels() + "x" + model.imageSize() + "x" + model.imageSize());
             }
-            base = new DenoiseThenClassify(denoiser.denoiser(), model.classifier(), model.time());
+            base = new DenoiseThenClassify(denoiser.denoiser(), model.classifier(), model.time(), 2 * sigma);
         }
-        double sigma = s.sigma() != null ? s.sigma() : model.sigma();
         var dataCfg = model.config().data();
         Path dataDir = s.dataDir() != null ? s.dataDir() : dataCfg.dir();
         ImageDataset data;

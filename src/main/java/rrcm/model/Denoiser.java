@@ -40,14 +40,11 @@ public final class Denoiser extends Module {
         return x.mul(perImage(times, Edm::cSkip)).add(network(in, times).mul(perImage(times, Edm::cOut)));
     }
 
-    /**
-     * D(x; t) for a batch at one time, from its input already scaled by c_in(t), as the smoothed classifier
-     * makes it: c_skip x = (c_skip / c_in) (c_in x).
-     */
-    public Tensor denoiseScaled(Tensor scaled, double t) {
-        double[] times = new double[scaled.size(0)];
+    /** D(x; t) for a batch of noisy images at one time. */
+    public Tensor denoise(Tensor x, double t) {
+        double[] times = new double[x.size(0)];
         Arrays.fill(times, t);
-        return scaled.mul((float) (Edm.cSkip(t) / Edm.cIn(t))).add(network(scaled, times).mul((float) Edm.cOut(t)));
+        return x.mul((float) Edm.cSkip(t)).add(network(x.mul((float) Edm.cIn(t)), times).mul((float) Edm.cOut(t)));
     }
 
     /** EDM's loss: the mean over images of lambda(t) times the mean squared error of D against the clean image. */

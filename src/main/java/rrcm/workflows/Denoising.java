@@ -11,7 +11,6 @@ import rrcm.data.Batch;
 import rrcm.data.ImageDataset;
 import rrcm.data.Loader;
 import rrcm.model.Denoiser;
-import rrcm.model.KarrasSchedule;
 import rrcm.model.VisionTransformer;
 import rrcm.model.VitConfig;
 import rrcm.nn.Init;
@@ -95,12 +94,11 @@ public final class Denoising {
 
     /**
      * The denoising error on the first images of a data set at noise sigma (pixel space): noisy copies
-     * u + sigma eps from a fixed stream, denoised in one step at the time the smoothed classifier uses.
+     * u + sigma eps from a fixed stream, denoised in one step at their noise level (2 sigma in model space).
      */
     public static Error evaluate(RunContext ctx, Denoiser model, ImageDataset data, double sigma, int maxImages) {
         int limit = maxImages == 0 ? data.size() : Math.min(data.size(), maxImages);
         int c = data.channels(), size = data.height(), batchSize = ctx.config().eval().batchSize();
-        double t = KarrasSchedule.timeForSigma(sigma);
         Generator noise = new Generator(ctx.config().run().seed(), EVAL_STREAM, 0);
         double noisySum = 0, denoisedSum = 0;
         int seen = 0;
@@ -114,7 +112,7 @@ public final class Denoising {
                 try (MemoryScope s = MemoryScope.open()) {
                     Tensor clean = Images.upload(ctx.backend(), pixels, b, c, size, size);
                     Tensor noisy = clean.add(noise.normal(ctx.backend(), 0f, 1f, b, c, size, size).mul((float) (2 * sigma)));
-                    Tensor denoised = model.denoiseScaled(noisy.mul((float) KarrasSchedule.cIn(t)), t);
+                    Tensor denoised = model.denoise(noisy, 2 * sigma);
                     // model space is twice pixel space: squared errors are four times larger
                     noisySum += squaredError(noisy, clean) / 4;
                     denoisedSum += squaredError(denoised, clean) / 4;
