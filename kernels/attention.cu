@@ -1,7 +1,9 @@
 // attention.cu: fused scaled-dot-product attention for the CUDA backend (rrcm.backend.cuda.CudaAttention),
 // the contract of rrcm.backend.Backend.attention / attentionBackward with rrcm.backend.AttentionShape:
 // heads = B * H independent problems, q (heads, tq, dh), k and v (heads, tk, dh), o (heads, tq, dh),
-// lse (heads, tq), all contiguous fp32. S = (q * scale) k^T, P = softmax(S) per row, o = P v,
+// lse (heads, tq), all contiguous fp32; or, packed (ph = H > 0, tq = tk = T), q, k and v one array, the
+// qkv projection (B, T, 3, H, dh), and o (B, T, H, dh), head b H + h being head h of image b (the
+// gradients gq, gk, gv then one array of q's layout). Every row access goes through attn_row. S = (q * scale) k^T, P = softmax(S) per row, o = P v,
 // lse = log-sum-exp of each row of S. FlashAttention-2 style: no (tq, tk) matrix ever reaches global
 // memory; plain fp32 FFMA arithmetic (no tensor cores).
 //
@@ -16,8 +18,9 @@
 // the row (coalesced), zero-filled past the shape's rows and past dh, so every loop but the dot
 // products runs to the compiled width with no tails. Row offsets are 64-bit.
 //
-// Kernels (xN = DC: attn_fwd_d1, _d2, _d3, _d4, _d8; the launcher picks the smallest DC with 32 DC >= dh):
-//   attn_fwd_dN(q, k, v, o, lse, heads, tq, tk, dh, scale)
+// Kernels (xN = DC: attn_fwd_d1, _d2, _d3, _d4, _d8; the launcher picks the smallest DC with 32 DC >= dh;
+// ph is the packed layout's heads per image, 0 for separate arrays):
+//   attn_fwd_dN(q, k, v, o, lse, heads, tq, tk, dh, scale, ph)
 //       Grid (ceil(tq / BQ), g), g <= heads (blocks loop over heads in steps of g), block 128, BQ = 4 R
 //       query rows per block, R per warp. Dynamic shared memory (floats): BQ * 32DC (q * scale) +
 //       KT * (32DC + 1) (k tile) + KT * 32DC (v tile) + BQ * KT (probabilities).
@@ -26,15 +29,15 @@
 //       alpha = exp(m - m_new), p = exp(s - m_new), l = l alpha + p (each lane keeps the partial sum of
 //       its keys), O = O alpha + sum_lane p v_lane. At the end l = butterfly sum of the lanes' partials,
 //       o = O * (1 / l), lse = m + log l.
-//   attn_bwd_dot(o, go, d, rows, dh)
-//       d[row] = sum_c go[row, c] o[row, c] for rows = heads * tq: one warp per row (grid-stride over
+//   attn_bwd_dot(o, go, d, rows, dh, tq, ph)
+//       d[row] = sum_c go[row, c] o[row, c] for rows = heads * tq (row = h tq + t): one warp per row (grid-stride over
 //       rows by warps, any 1-D grid of 32-multiple blocks), lanes stride over c, butterfly sum.
-//   attn_bwd_dq_dN(q, k, v, go, lse, d, gq, heads, tq, tk, dh, scale)
+//   attn_bwd_dq_dN(q, k, v, go, lse, d, gq, heads, tq, tk, dh, scale, ph)
 //       Grid (ceil(tq / BQ), g) as the forward, block 128. Shared (floats): 2 BQ * 32DC (q * scale and
 //       dO of the block's rows) + 2 KT * (32DC + 1) (k and v tiles) + BQ * KT (dS).
 //       Per key tile: p = exp(s - lse_r), dp = dO_r . v_lane, dS = p (dp - D_r); dQ_r += sum_lane dS k_lane.
 //       gq = dQ * scale.
-//   attn_bwd_dkdv_dN(q, k, v, go, lse, d, gk, gv, heads, tq, tk, dh, scale)
+//   attn_bwd_dkdv_dN(q, k, v, go, lse, d, gk, gv, heads, tq, tk, dh, scale, ph)
 //       Grid (ceil(tk / BK), g), g <= heads, block 128, BK = 4 R keys per block, R per warp; the block
 //       loops over all query tiles of KT rows (no atomics: a block owns its keys' dK and dV). Shared
 //       (floats): 2 BK * 32DC (k and v of the block's keys) + 2 KT * (32DC + 1) (q * scale and dO
@@ -53,13 +56,27 @@ const int WARPS = 4;
 const int KT = 32; // rows of a staged tile: one per lane
 } // namespace attn
 
-// dst[r * ld + c] = src[r * dh + c] * mul for r < rows and c < dh, 0 for r < tile_rows and c < ld
+// Where row t of head h starts: of q (which = 0), k (1) or v (2) when which >= 0, of o when which < 0.
+// Separate arrays: (h t_len + t) dh. Packed (ph heads per image, t_len = T): the image's row t, then the
+// q, k or v part (3 of them in a q/k/v row, none in an o row), then head h % ph.
+__device__ __forceinline__ long long attn_row(int ph, int h, int t, int t_len, int which, int dh) {
+    if (ph == 0) return (static_cast<long long>(h) * t_len + t) * dh;
+    const long long token = static_cast<long long>(h / ph) * t_len + t;
+    return which < 0 ? (token * ph + h % ph) * dh : ((token * 3 + which) * ph + h % ph) * dh;
+}
+
+// Elements between consecutive rows of one head: of q, k, v (which >= 0) or of o (which < 0).
+__device__ __forceinline__ int attn_stride(int ph, int which, int dh) {
+    return ph == 0 ? dh : (which < 0 ? ph * dh : 3 * ph * dh);
+}
+
+// dst[r * ld + c] = src[r * stride + c] * mul for r < rows and c < dh, 0 for r < tile_rows and c < ld
 // otherwise. A warp per row, lanes along it. Ends without a barrier.
-__device__ __forceinline__ void attn_load_rows(float* dst, int ld, const float* src, int rows, int tile_rows, int dh,
-                                               float mul) {
+__device__ __forceinline__ void attn_load_rows(float* dst, int ld, const float* src, int stride, int rows, int tile_rows,
+                                               int dh, float mul) {
     const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
     for (int r = warp; r < tile_rows; r += attn::WARPS) {
-        const float* s = src + static_cast<long long>(r) * dh;
+        const float* s = src + static_cast<long long>(r) * stride;
         float* t = dst + r * ld;
         if (r < rows) {
             for (int c = lane; c < ld; c += 32) t[c] = c < dh ? s[c] * mul : 0.0f;
@@ -71,7 +88,7 @@ __device__ __forceinline__ void attn_load_rows(float* dst, int ld, const float* 
 
 template <int DC, int R>
 __device__ __forceinline__ void attn_fwd_body(const float* q, const float* k, const float* v, float* o, float* lse,
-                                              int heads, int tq, int tk, int dh, float scale) {
+                                              int heads, int tq, int tk, int dh, float scale, int ph) {
     using namespace attn;
     extern __shared__ __align__(16) float attn_smem[];
     const int LD = 32 * DC, LDO = LD + 1, BQ = WARPS * R;
@@ -83,11 +100,10 @@ __device__ __forceinline__ void attn_fwd_body(const float* q, const float* k, co
     const int q0 = blockIdx.x * BQ, rows = min(BQ, tq - q0);
     const float* qw = Qs + warp * R * LD;
     float* pw = Ps + warp * R * KT;
+    const int in = attn_stride(ph, 0, dh);
     for (int h = blockIdx.y; h < heads; h += gridDim.y) {
-        const float* kh = k + static_cast<long long>(h) * tk * dh;
-        const float* vh = v + static_cast<long long>(h) * tk * dh;
         __syncthreads(); // the previous head's readers are done with every buffer
-        attn_load_rows(Qs, LD, q + (static_cast<long long>(h) * tq + q0) * dh, rows, BQ, dh, scale);
+        attn_load_rows(Qs, LD, q + attn_row(ph, h, q0, tq, 0, dh), in, rows, BQ, dh, scale);
         float m[R], l[R], acc[R][DC];
 #pragma unroll
         for (int r = 0; r < R; r++) {
@@ -99,8 +115,8 @@ __device__ __forceinline__ void attn_fwd_body(const float* q, const float* k, co
         for (int j0 = 0; j0 < tk; j0 += KT) {
             const int keys = min(KT, tk - j0);
             __syncthreads(); // the previous tile is consumed (and q is in place before the first)
-            attn_load_rows(Ks, LDO, kh + static_cast<long long>(j0) * dh, keys, KT, dh, 1.0f);
-            attn_load_rows(Vs, LD, vh + static_cast<long long>(j0) * dh, keys, KT, dh, 1.0f);
+            attn_load_rows(Ks, LDO, k + attn_row(ph, h, j0, tk, 1, dh), in, keys, KT, dh, 1.0f);
+            attn_load_rows(Vs, LD, v + attn_row(ph, h, j0, tk, 2, dh), in, keys, KT, dh, 1.0f);
             __syncthreads();
             float s[R];
 #pragma unroll
@@ -146,7 +162,7 @@ __device__ __forceinline__ void attn_fwd_body(const float* q, const float* k, co
             if (row < tq) {
                 const long long at = static_cast<long long>(h) * tq + row;
                 const float inv = 1.0f / total;
-                float* orow = o + at * dh;
+                float* orow = o + attn_row(ph, h, row, tq, -1, dh);
 #pragma unroll
                 for (int j = 0; j < DC; j++) {
                     const int c = lane + 32 * j;
@@ -161,7 +177,7 @@ __device__ __forceinline__ void attn_fwd_body(const float* q, const float* k, co
 template <int DC, int R>
 __device__ __forceinline__ void attn_bwd_dq_body(const float* q, const float* k, const float* v, const float* go,
                                                  const float* lse, const float* dvec, float* gq, int heads, int tq,
-                                                 int tk, int dh, float scale) {
+                                                 int tk, int dh, float scale, int ph) {
     using namespace attn;
     extern __shared__ __align__(16) float attn_smem[];
     const int LD = 32 * DC, LDO = LD + 1, BQ = WARPS * R;
@@ -175,13 +191,12 @@ __device__ __forceinline__ void attn_bwd_dq_body(const float* q, const float* k,
     const float* qw = Qs + warp * R * LD;
     const float* ow = Os + warp * R * LD;
     float* sw = Ss + warp * R * KT;
+    const int in = attn_stride(ph, 0, dh), out = attn_stride(ph, -1, dh);
     for (int h = blockIdx.y; h < heads; h += gridDim.y) {
         const long long base = static_cast<long long>(h) * tq + q0;
-        const float* kh = k + static_cast<long long>(h) * tk * dh;
-        const float* vh = v + static_cast<long long>(h) * tk * dh;
         __syncthreads();
-        attn_load_rows(Qs, LD, q + base * dh, rows, BQ, dh, scale);
-        attn_load_rows(Os, LD, go + base * dh, rows, BQ, dh, 1.0f);
+        attn_load_rows(Qs, LD, q + attn_row(ph, h, q0, tq, 0, dh), in, rows, BQ, dh, scale);
+        attn_load_rows(Os, LD, go + attn_row(ph, h, q0, tq, -1, dh), out, rows, BQ, dh, 1.0f);
         float rl[R], rd[R], acc[R][DC];
 #pragma unroll
         for (int r = 0; r < R; r++) {
@@ -194,8 +209,8 @@ __device__ __forceinline__ void attn_bwd_dq_body(const float* q, const float* k,
         for (int j0 = 0; j0 < tk; j0 += KT) {
             const int keys = min(KT, tk - j0);
             __syncthreads();
-            attn_load_rows(Ks, LDO, kh + static_cast<long long>(j0) * dh, keys, KT, dh, 1.0f);
-            attn_load_rows(Vs, LDO, vh + static_cast<long long>(j0) * dh, keys, KT, dh, 1.0f);
+            attn_load_rows(Ks, LDO, k + attn_row(ph, h, j0, tk, 1, dh), in, keys, KT, dh, 1.0f);
+            attn_load_rows(Vs, LDO, v + attn_row(ph, h, j0, tk, 2, dh), in, keys, KT, dh, 1.0f);
             __syncthreads();
             float s[R], dp[R];
 #pragma unroll
@@ -235,11 +250,11 @@ __device__ __forceinline__ void attn_bwd_dq_body(const float* q, const float* k,
         for (int r = 0; r < R; r++) {
             const int i = warp * R + r;
             if (i < rows) {
-                float* out = gq + (base + i) * dh;
+                float* dq = gq + attn_row(ph, h, q0 + i, tq, 0, dh);
 #pragma unroll
                 for (int j = 0; j < DC; j++) {
                     const int c = lane + 32 * j;
-                    if (c < dh) out[c] = acc[r][j] * scale;
+                    if (c < dh) dq[c] = acc[r][j] * scale;
                 }
             }
         }
@@ -249,7 +264,7 @@ __device__ __forceinline__ void attn_bwd_dq_body(const float* q, const float* k,
 template <int DC, int R>
 __device__ __forceinline__ void attn_bwd_dkdv_body(const float* q, const float* k, const float* v, const float* go,
                                                    const float* lse, const float* dvec, float* gk, float* gv,
-                                                   int heads, int tq, int tk, int dh, float scale) {
+                                                   int heads, int tq, int tk, int dh, float scale, int ph) {
     using namespace attn;
     extern __shared__ __align__(16) float attn_smem[];
     const int LD = 32 * DC, LDO = LD + 1, BK = WARPS * R;
@@ -265,12 +280,12 @@ __device__ __forceinline__ void attn_bwd_dkdv_body(const float* q, const float* 
     const float* vw = Vs + warp * R * LD;
     float* pw = Ps + warp * R * KT;
     float* sw = Ss + warp * R * KT;
+    const int in = attn_stride(ph, 0, dh), out = attn_stride(ph, -1, dh);
     for (int h = blockIdx.y; h < heads; h += gridDim.y) {
-        const long long kbase = static_cast<long long>(h) * tk + k0;
         const long long qbase = static_cast<long long>(h) * tq;
         __syncthreads();
-        attn_load_rows(Ks, LD, k + kbase * dh, keys, BK, dh, 1.0f);
-        attn_load_rows(Vs, LD, v + kbase * dh, keys, BK, dh, 1.0f);
+        attn_load_rows(Ks, LD, k + attn_row(ph, h, k0, tk, 1, dh), in, keys, BK, dh, 1.0f);
+        attn_load_rows(Vs, LD, v + attn_row(ph, h, k0, tk, 2, dh), in, keys, BK, dh, 1.0f);
         float ak[R][DC], av[R][DC];
 #pragma unroll
         for (int r = 0; r < R; r++) {
@@ -280,8 +295,8 @@ __device__ __forceinline__ void attn_bwd_dkdv_body(const float* q, const float* 
         for (int i0 = 0; i0 < tq; i0 += KT) {
             const int nq = min(KT, tq - i0);
             __syncthreads();
-            attn_load_rows(Qs, LDO, q + (qbase + i0) * dh, nq, KT, dh, scale);
-            attn_load_rows(Os, LDO, go + (qbase + i0) * dh, nq, KT, dh, 1.0f);
+            attn_load_rows(Qs, LDO, q + attn_row(ph, h, i0, tq, 0, dh), in, nq, KT, dh, scale);
+            attn_load_rows(Os, LDO, go + attn_row(ph, h, i0, tq, -1, dh), out, nq, KT, dh, 1.0f);
             __syncthreads();
             const float li = lane < nq ? lse[qbase + i0 + lane] : 0.0f;
             const float di = lane < nq ? dvec[qbase + i0 + lane] : 0.0f;
@@ -330,8 +345,8 @@ __device__ __forceinline__ void attn_bwd_dkdv_body(const float* q, const float* 
         for (int r = 0; r < R; r++) {
             const int key = warp * R + r;
             if (key < keys) {
-                float* dk = gk + (kbase + key) * dh;
-                float* dv = gv + (kbase + key) * dh;
+                float* dk = gk + attn_row(ph, h, k0 + key, tk, 1, dh);
+                float* dv = gv + attn_row(ph, h, k0 + key, tk, 2, dh);
 #pragma unroll
                 for (int j = 0; j < DC; j++) {
                     const int c = lane + 32 * j;
@@ -345,13 +360,14 @@ __device__ __forceinline__ void attn_bwd_dkdv_body(const float* q, const float* 
     }
 }
 
-extern "C" __global__ void attn_bwd_dot(const float* o, const float* go, float* dvec, int rows, int dh) {
+extern "C" __global__ void attn_bwd_dot(const float* o, const float* go, float* dvec, int rows, int dh, int tq, int ph) {
     const int lane = threadIdx.x & 31;
     const long long first = (static_cast<long long>(blockIdx.x) * blockDim.x + threadIdx.x) >> 5;
     const long long stride = (static_cast<long long>(gridDim.x) * blockDim.x) >> 5;
     for (long long row = first; row < rows; row += stride) {
-        const float* a = o + row * dh;
-        const float* b = go + row * dh;
+        const long long at = attn_row(ph, static_cast<int>(row / tq), static_cast<int>(row % tq), tq, -1, dh);
+        const float* a = o + at;
+        const float* b = go + at;
         float acc = 0.0f;
         for (int c = lane; c < dh; c += 32) acc = fmaf(b[c], a[c], acc);
         acc = warp_reduce(R_SUM, acc);
@@ -360,24 +376,24 @@ extern "C" __global__ void attn_bwd_dot(const float* o, const float* go, float* 
 }
 
 // The instantiations, one line each (the emulator's build finds kernels by their declaration line).
-#define ATTN_FWD_ARGS const float* q, const float* k, const float* v, float* o, float* lse, int heads, int tq, int tk, int dh, float scale
-#define ATTN_DQ_ARGS const float* q, const float* k, const float* v, const float* go, const float* lse, const float* dvec, float* gq, int heads, int tq, int tk, int dh, float scale
-#define ATTN_DKDV_ARGS const float* q, const float* k, const float* v, const float* go, const float* lse, const float* dvec, float* gk, float* gv, int heads, int tq, int tk, int dh, float scale
+#define ATTN_FWD_ARGS const float* q, const float* k, const float* v, float* o, float* lse, int heads, int tq, int tk, int dh, float scale, int ph
+#define ATTN_DQ_ARGS const float* q, const float* k, const float* v, const float* go, const float* lse, const float* dvec, float* gq, int heads, int tq, int tk, int dh, float scale, int ph
+#define ATTN_DKDV_ARGS const float* q, const float* k, const float* v, const float* go, const float* lse, const float* dvec, float* gk, float* gv, int heads, int tq, int tk, int dh, float scale, int ph
 
-extern "C" __global__ void __launch_bounds__(128) attn_fwd_d1(ATTN_FWD_ARGS) { attn_fwd_body<1, 8>(q, k, v, o, lse, heads, tq, tk, dh, scale); }
-extern "C" __global__ void __launch_bounds__(128) attn_fwd_d2(ATTN_FWD_ARGS) { attn_fwd_body<2, 8>(q, k, v, o, lse, heads, tq, tk, dh, scale); }
-extern "C" __global__ void __launch_bounds__(128) attn_fwd_d3(ATTN_FWD_ARGS) { attn_fwd_body<3, 4>(q, k, v, o, lse, heads, tq, tk, dh, scale); }
-extern "C" __global__ void __launch_bounds__(128) attn_fwd_d4(ATTN_FWD_ARGS) { attn_fwd_body<4, 4>(q, k, v, o, lse, heads, tq, tk, dh, scale); }
-extern "C" __global__ void __launch_bounds__(128) attn_fwd_d8(ATTN_FWD_ARGS) { attn_fwd_body<8, 2>(q, k, v, o, lse, heads, tq, tk, dh, scale); }
+extern "C" __global__ void __launch_bounds__(128) attn_fwd_d1(ATTN_FWD_ARGS) { attn_fwd_body<1, 8>(q, k, v, o, lse, heads, tq, tk, dh, scale, ph); }
+extern "C" __global__ void __launch_bounds__(128) attn_fwd_d2(ATTN_FWD_ARGS) { attn_fwd_body<2, 8>(q, k, v, o, lse, heads, tq, tk, dh, scale, ph); }
+extern "C" __global__ void __launch_bounds__(128) attn_fwd_d3(ATTN_FWD_ARGS) { attn_fwd_body<3, 4>(q, k, v, o, lse, heads, tq, tk, dh, scale, ph); }
+extern "C" __global__ void __launch_bounds__(128) attn_fwd_d4(ATTN_FWD_ARGS) { attn_fwd_body<4, 4>(q, k, v, o, lse, heads, tq, tk, dh, scale, ph); }
+extern "C" __global__ void __launch_bounds__(128) attn_fwd_d8(ATTN_FWD_ARGS) { attn_fwd_body<8, 2>(q, k, v, o, lse, heads, tq, tk, dh, scale, ph); }
 
-extern "C" __global__ void __launch_bounds__(128) attn_bwd_dq_d1(ATTN_DQ_ARGS) { attn_bwd_dq_body<1, 8>(q, k, v, go, lse, dvec, gq, heads, tq, tk, dh, scale); }
-extern "C" __global__ void __launch_bounds__(128) attn_bwd_dq_d2(ATTN_DQ_ARGS) { attn_bwd_dq_body<2, 8>(q, k, v, go, lse, dvec, gq, heads, tq, tk, dh, scale); }
-extern "C" __global__ void __launch_bounds__(128) attn_bwd_dq_d3(ATTN_DQ_ARGS) { attn_bwd_dq_body<3, 4>(q, k, v, go, lse, dvec, gq, heads, tq, tk, dh, scale); }
-extern "C" __global__ void __launch_bounds__(128) attn_bwd_dq_d4(ATTN_DQ_ARGS) { attn_bwd_dq_body<4, 4>(q, k, v, go, lse, dvec, gq, heads, tq, tk, dh, scale); }
-extern "C" __global__ void __launch_bounds__(128) attn_bwd_dq_d8(ATTN_DQ_ARGS) { attn_bwd_dq_body<8, 2>(q, k, v, go, lse, dvec, gq, heads, tq, tk, dh, scale); }
+extern "C" __global__ void __launch_bounds__(128) attn_bwd_dq_d1(ATTN_DQ_ARGS) { attn_bwd_dq_body<1, 8>(q, k, v, go, lse, dvec, gq, heads, tq, tk, dh, scale, ph); }
+extern "C" __global__ void __launch_bounds__(128) attn_bwd_dq_d2(ATTN_DQ_ARGS) { attn_bwd_dq_body<2, 8>(q, k, v, go, lse, dvec, gq, heads, tq, tk, dh, scale, ph); }
+extern "C" __global__ void __launch_bounds__(128) attn_bwd_dq_d3(ATTN_DQ_ARGS) { attn_bwd_dq_body<3, 4>(q, k, v, go, lse, dvec, gq, heads, tq, tk, dh, scale, ph); }
+extern "C" __global__ void __launch_bounds__(128) attn_bwd_dq_d4(ATTN_DQ_ARGS) { attn_bwd_dq_body<4, 4>(q, k, v, go, lse, dvec, gq, heads, tq, tk, dh, scale, ph); }
+extern "C" __global__ void __launch_bounds__(128) attn_bwd_dq_d8(ATTN_DQ_ARGS) { attn_bwd_dq_body<8, 2>(q, k, v, go, lse, dvec, gq, heads, tq, tk, dh, scale, ph); }
 
-extern "C" __global__ void __launch_bounds__(128) attn_bwd_dkdv_d1(ATTN_DKDV_ARGS) { attn_bwd_dkdv_body<1, 8>(q, k, v, go, lse, dvec, gk, gv, heads, tq, tk, dh, scale); }
-extern "C" __global__ void __launch_bounds__(128) attn_bwd_dkdv_d2(ATTN_DKDV_ARGS) { attn_bwd_dkdv_body<2, 8>(q, k, v, go, lse, dvec, gk, gv, heads, tq, tk, dh, scale); }
-extern "C" __global__ void __launch_bounds__(128) attn_bwd_dkdv_d3(ATTN_DKDV_ARGS) { attn_bwd_dkdv_body<3, 4>(q, k, v, go, lse, dvec, gk, gv, heads, tq, tk, dh, scale); }
-extern "C" __global__ void __launch_bounds__(128) attn_bwd_dkdv_d4(ATTN_DKDV_ARGS) { attn_bwd_dkdv_body<4, 4>(q, k, v, go, lse, dvec, gk, gv, heads, tq, tk, dh, scale); }
-extern "C" __global__ void __launch_bounds__(128) attn_bwd_dkdv_d8(ATTN_DKDV_ARGS) { attn_bwd_dkdv_body<8, 2>(q, k, v, go, lse, dvec, gk, gv, heads, tq, tk, dh, scale); }
+extern "C" __global__ void __launch_bounds__(128) attn_bwd_dkdv_d1(ATTN_DKDV_ARGS) { attn_bwd_dkdv_body<1, 8>(q, k, v, go, lse, dvec, gk, gv, heads, tq, tk, dh, scale, ph); }
+extern "C" __global__ void __launch_bounds__(128) attn_bwd_dkdv_d2(ATTN_DKDV_ARGS) { attn_bwd_dkdv_body<2, 8>(q, k, v, go, lse, dvec, gk, gv, heads, tq, tk, dh, scale, ph); }
+extern "C" __global__ void __launch_bounds__(128) attn_bwd_dkdv_d3(ATTN_DKDV_ARGS) { attn_bwd_dkdv_body<3, 4>(q, k, v, go, lse, dvec, gk, gv, heads, tq, tk, dh, scale, ph); }
+extern "C" __global__ void __launch_bounds__(128) attn_bwd_dkdv_d4(ATTN_DKDV_ARGS) { attn_bwd_dkdv_body<4, 4>(q, k, v, go, lse, dvec, gk, gv, heads, tq, tk, dh, scale, ph); }
+extern "C" __global__ void __launch_bounds__(128) attn_bwd_dkdv_d8(ATTN_DKDV_ARGS) { attn_bwd_dkdv_body<8, 2>(q, k, v, go, lse, dvec, gk, gv, heads, tq, tk, dh, scale, ph); }

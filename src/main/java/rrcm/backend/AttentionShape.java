@@ -11,7 +11,8 @@ package rrcm.backend;
  * head number b H + h is head h of image b. The gradients gq, gk, gv have the layout of q, k, v (packed:
  * one (B, T, 3, H, dh) array, passed as all three). The packed layout spares the two transposing copies
  * (B, T, 3, H, dh) to (3, B, H, T, dh) and (B, H, T, dh) to (B, T, H, dh) around every attention, and their
- * twins in the backward: a backend reads and writes rows wherever they lie.
+ * twins in the backward: both backends read and write rows wherever they lie (kernels/attention.cu's
+ * attn_row is {@link #qRow} and {@link #oRow} in CUDA C).
  */
 public record AttentionShape(int heads, int tq, int tk, int dh, float scale, int packedHeads) {
     public AttentionShape {

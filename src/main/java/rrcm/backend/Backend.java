@@ -137,10 +137,13 @@ public interface Backend {
 
     // ---- fused attention -----------------------------------------------------------------------
 
-    /** o = softmax(q k^T * scale) v for each head; lse (heads, tq) is the log-sum-exp of each scaled row. */
+    /**
+     * o = softmax(q k^T * scale) v for each head; lse (heads, tq) is the log-sum-exp of each scaled row. In
+     * the shape's packed layout q, k and v are one storage passed three times; outputs never alias inputs.
+     */
     void attention(AttentionShape s, Storage q, Storage k, Storage v, Storage o, Storage lse);
 
-    /** Recomputes the probabilities from lse; writes gq, gk, gv. */
+    /** Recomputes the probabilities from lse; writes gq, gk, gv (packed: one storage passed three times). */
     void attentionBackward(AttentionShape s, Storage q, Storage k, Storage v, Storage o, Storage lse,
                            Storage go, Storage gq, Storage gk, Storage gv);
 

@@ -59,9 +59,7 @@ public final class CudaAttention {
     public void attention(AttentionShape s, CudaStorage q, CudaStorage k, CudaStorage v, CudaStorage o, CudaStorage lse) {
         String op = "attention";
         Variant w = Variant.of(op, s);
-        checkQ(op, s, q, "q");
-        checkK(op, s, k, "k");
-        checkK(op, s, v, "v");
+        checkInputs(op, s, q, k, v, "q", "k", "v");
         checkQ(op, s, o, "o");
         checkLse(op, s, lse, "lse");
         distinct(op, new CudaStorage[] {o, lse}, new String[] {"o", "lse"}, new CudaStorage[] {q, k, v},
@@ -70,7 +68,7 @@ public final class CudaAttention {
         int floats = rows * w.width() + TILE * (w.width() + 1) + TILE * w.width() + rows * TILE;
         ops.device().launch("attn_fwd_d" + w.dc, grid(s.tq(), rows, s.heads()), Dim3.of(THREADS), bytes(op, floats),
                 KernelArgs.of().ptr(q.buffer()).ptr(k.buffer()).ptr(v.buffer()).ptr(o.buffer()).ptr(lse.buffer())
-                        .i32(s.heads()).i32(s.tq()).i32(s.tk()).i32(s.dh()).f32(s.scale()));
+                        .i32(s.heads()).i32(s.tq()).i32(s.tk()).i32(s.dh()).f32(s.scale()).i32(s.packedHeads()));
     }
 
     /** Recomputes the probabilities from lse; writes gq, gk, gv. */
@@ -78,17 +76,15 @@ public final class CudaAttention {
                                   CudaStorage lse, CudaStorage go, CudaStorage gq, CudaStorage gk, CudaStorage gv) {
         String op = "attention_backward";
         Variant w = Variant.of(op, s);
-        checkQ(op, s, q, "q");
-        checkK(op, s, k, "k");
-        checkK(op, s, v, "v");
+        checkInputs(op, s, q, k, v, "q", "k", "v");
         checkQ(op, s, o, "o");
         checkLse(op, s, lse, "lse");
         checkQ(op, s, go, "go");
-        checkQ(op, s, gq, "gq");
-        checkK(op, s, gk, "gk");
-        checkK(op, s, gv, "gv");
-        distinct(op, new CudaStorage[] {gq, gk, gv}, new String[] {"gq", "gk", "gv"},
-                new CudaStorage[] {q, k, v, o, lse, go}, new String[] {"q", "k", "v", "o", "lse", "go"});
+        checkInputs(op, s, gq, gk, gv, "gq", "gk", "gv");
+        // packed: gq, gk and gv are one storage, so one output against the inputs
+        CudaStorage[] outs = s.packed() ? new CudaStorage[] {gq} : new CudaStorage[] {gq, gk, gv};
+        String[] outNames = s.packed() ? new String[] {"gq (= gk = gv)"} : new String[] {"gq", "gk", "gv"};
+        distinct(op, outs, outNames, new CudaStorage[] {q, k, v, o, lse, go}, new String[] {"q", "k", "v", "o", "lse", "go"});
         int rows = WARPS * w.rows;
         int dqFloats = 2 * rows * w.width() + 2 * TILE * (w.width() + 1) + rows * TILE;
         int dkdvFloats = 2 * rows * w.width() + 2 * TILE * (w.width() + 1) + 2 * rows * TILE;
@@ -97,15 +93,16 @@ public final class CudaAttention {
         CudaStorage d = ops.allocate(DType.F32, n);
         try {
             ops.launch1d("attn_bwd_dot", 32L * n,
-                    KernelArgs.of().ptr(o.buffer()).ptr(go.buffer()).ptr(d.buffer()).i32(n).i32(s.dh()));
+                    KernelArgs.of().ptr(o.buffer()).ptr(go.buffer()).ptr(d.buffer()).i32(n).i32(s.dh()).i32(s.tq())
+                            .i32(s.packedHeads()));
             ops.device().launch("attn_bwd_dq_d" + w.dc, grid(s.tq(), rows, s.heads()), Dim3.of(THREADS), dqBytes,
                     KernelArgs.of().ptr(q.buffer()).ptr(k.buffer()).ptr(v.buffer()).ptr(go.buffer()).ptr(lse.buffer())
                             .ptr(d.buffer()).ptr(gq.buffer())
-                            .i32(s.heads()).i32(s.tq()).i32(s.tk()).i32(s.dh()).f32(s.scale()));
+                            .i32(s.heads()).i32(s.tq()).i32(s.tk()).i32(s.dh()).f32(s.scale()).i32(s.packedHeads()));
             ops.device().launch("attn_bwd_dkdv_d" + w.dc, grid(s.tk(), rows, s.heads()), Dim3.of(THREADS), dkdvBytes,
                     KernelArgs.of().ptr(q.buffer()).ptr(k.buffer()).ptr(v.buffer()).ptr(go.buffer()).ptr(lse.buffer())
                             .ptr(d.buffer()).ptr(gk.buffer()).ptr(gv.buffer())
-                            .i32(s.heads()).i32(s.tq()).i32(s.tk()).i32(s.dh()).f32(s.scale()));
+                            .i32(s.heads()).i32(s.tq()).i32(s.tk()).i32(s.dh()).f32(s.scale()).i32(s.packedHeads()));
         } finally {
             // launches run in order on the device, so the block may go back to the pool at once
             ops.release(d);
@@ -140,6 +137,25 @@ public final class CudaAttention {
             throw new IllegalStateException(op + ": " + bytes + " bytes of shared memory exceed " + MAX_SHARED_BYTES);
         }
         return bytes;
+    }
+
+    /**
+     * q, k, v (or their gradients): separate arrays of the shape's sizes, or, packed, one storage passed three
+     * times holding the (B, T, 3, H, dh) projection.
+     */
+    private void checkInputs(String op, AttentionShape s, CudaStorage q, CudaStorage k, CudaStorage v, String qn, String kn,
+                             String vn) {
+        if (!s.packed()) {
+            checkQ(op, s, q, qn);
+            checkK(op, s, k, kn);
+            checkK(op, s, v, vn);
+            return;
+        }
+        if (q != k || q != v) {
+            throw new IllegalArgumentException(op + ": the packed layout takes " + qn + ", " + kn + " and " + vn
+                    + " as one storage (the (B, T, 3, H, dh) projection), got three");
+        }
+        check(op, q, qn, 3L * s.heads() * s.tq() * s.dh(), "3 * heads * T * dh");
     }
 
     private void checkQ(String op, AttentionShape s, CudaStorage x, String name) {

@@ -1,6 +1,5 @@
 package rrcm.backend.cuda;
 
-import java.util.List;
 import rrcm.backend.AttentionShape;
 import rrcm.backend.Backend;
 import rrcm.backend.BinaryOp;
@@ -254,15 +253,6 @@ public final class CudaBackend implements Backend, AutoCloseable {
     @Override
     public synchronized void attention(AttentionShape s, Storage q, Storage k, Storage v, Storage o, Storage lse) {
         String op = "attention";
-        if (s.packed()) {
-            // the kernels read separate arrays: unpack, attend, pack (the copies the packed layout spares the CPU)
-            Storage[] split = unpack(s, q);
-            Storage heads = allocate(DType.F32, split[0].numel());
-            attention(separate(s), split[0], split[1], split[2], heads, lse);
-            swapTokensAndHeads(s, heads, true, o);
-            for (Storage t : List.of(split[0], split[1], split[2], heads)) release(t);
-            return;
-        }
         attention.attention(s, cuda(q, op), cuda(k, op), cuda(v, op), cuda(o, op), cuda(lse, op));
     }
 
@@ -270,48 +260,8 @@ public final class CudaBackend implements Backend, AutoCloseable {
     public synchronized void attentionBackward(AttentionShape s, Storage q, Storage k, Storage v, Storage o, Storage lse,
                                                Storage go, Storage gq, Storage gk, Storage gv) {
         String op = "attentionBackward";
-        if (s.packed()) {
-            int n = s.heads() * s.tq() * s.dh();
-            Storage[] split = unpack(s, q);
-            Storage oh = allocate(DType.F32, n), goh = allocate(DType.F32, n), grads = allocate(DType.F32, 3 * n);
-            Storage[] g = {allocate(DType.F32, n), allocate(DType.F32, n), allocate(DType.F32, n)};
-            swapTokensAndHeads(s, o, false, oh);
-            swapTokensAndHeads(s, go, false, goh);
-            attentionBackward(separate(s), split[0], split[1], split[2], oh, lse, goh, g[0], g[1], g[2]);
-            for (int i = 0; i < 3; i++) copy(g[i], 0, grads, i * n, n);
-            int b = s.heads() / s.packedHeads();
-            // (3, B, H, T, dh) -> (B, T, 3, H, dh)
-            permute(grads, new int[] {3, b, s.packedHeads(), s.tq(), s.dh()}, new int[] {1, 3, 0, 2, 4}, gq);
-            for (Storage t : List.of(split[0], split[1], split[2], oh, goh, grads, g[0], g[1], g[2])) release(t);
-            return;
-        }
         attention.attentionBackward(s, cuda(q, op), cuda(k, op), cuda(v, op), cuda(o, op), cuda(lse, op), cuda(go, op),
                 cuda(gq, op), cuda(gk, op), cuda(gv, op));
-    }
-
-    private static AttentionShape separate(AttentionShape s) {
-        return new AttentionShape(s.heads(), s.tq(), s.tk(), s.dh(), s.scale());
-    }
-
-    /** q, k, v as separate (B H, T, dh) arrays from the packed (B, T, 3, H, dh) projection. */
-    private Storage[] unpack(AttentionShape s, Storage qkv) {
-        int n = s.heads() * s.tq() * s.dh(), b = s.heads() / s.packedHeads();
-        Storage split = allocate(DType.F32, 3 * n);
-        permute(qkv, new int[] {b, s.tq(), 3, s.packedHeads(), s.dh()}, new int[] {2, 0, 3, 1, 4}, split);
-        Storage[] out = new Storage[3];
-        for (int i = 0; i < 3; i++) {
-            out[i] = allocate(DType.F32, n);
-            copy(split, i * n, out[i], 0, n);
-        }
-        release(split);
-        return out;
-    }
-
-    /** (B, H, T, dh) to (B, T, H, dh) when fromHeads, else back: the same swap either way. */
-    private void swapTokensAndHeads(AttentionShape s, Storage src, boolean fromHeads, Storage dst) {
-        int b = s.heads() / s.packedHeads(), h = s.packedHeads(), t = s.tq();
-        int[] shape = fromHeads ? new int[] {b, h, t, s.dh()} : new int[] {b, t, h, s.dh()};
-        permute(src, shape, new int[] {0, 2, 1, 3}, dst);
     }
 
     // ---- losses --------------------------------------------------------------------------------

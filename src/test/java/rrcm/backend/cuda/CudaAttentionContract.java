@@ -338,6 +338,65 @@ abstract class CudaAttentionContract extends CudaFamilyContract {
         for (CudaStorage t : List.of(q, k, v, go, o, lse, gq, gk, gv, co, clse)) ops.release(t);
     }
 
+    /**
+     * The packed layout (q, k, v in one (B, T, 3, H, dh) projection, o as (B, T, H, dh)) only moves where rows
+     * are read and written: the device gives the same bits as on the split arrays, forward and backward, at
+     * several head widths and lengths that are not tile multiples. A packed call with three storages is refused.
+     */
+    @Test
+    void thePackedLayoutGivesTheBitsOfTheSplitArrays() {
+        for (int[] d : List.of(new int[] {2, 3, 18, 24}, new int[] {1, 1, 1, 8}, new int[] {3, 2, 40, 64}, new int[] {1, 2, 33, 100})) {
+            int images = d[0], heads = d[1], t = d[2], dh = d[3], n = images * heads * t * dh;
+            AttentionShape packed = AttentionShape.packed(images, heads, t, dh, defaultScale(dh));
+            AttentionShape split = new AttentionShape(images * heads, t, t, dh, defaultScale(dh));
+            float[] qkv = Data.normal(61 + t, 3 * n), go = Data.normal(62 + t, n);
+            // host-side split: row t of head (b, h) of part which
+            float[][] parts = new float[3][n];
+            float[] goSplit = new float[n];
+            for (int b = 0; b < images; b++) {
+                for (int h = 0; h < heads; h++) {
+                    for (int r = 0; r < t; r++) {
+                        int to = ((b * heads + h) * t + r) * dh;
+                        for (int w = 0; w < 3; w++) System.arraycopy(qkv, packed.qRow(b * heads + h, r) + w * heads * dh, parts[w], to, dh);
+                        System.arraycopy(go, packed.oRow(b * heads + h, r), goSplit, to, dh);
+                    }
+                }
+            }
+            CudaStorage x = ops.upload(qkv), g = ops.upload(go), o = ops.allocate(DType.F32, n),
+                    lse = ops.allocate(DType.F32, images * heads * t), gx = ops.allocate(DType.F32, 3 * n);
+            attention.attention(packed, x, x, x, o, lse);
+            attention.attentionBackward(packed, x, x, x, o, lse, g, gx, gx, gx);
+            float[] po = host(o), plse = host(lse), pg = host(gx);
+            CudaStorage q = ops.upload(parts[0]), k = ops.upload(parts[1]), v = ops.upload(parts[2]), gs = ops.upload(goSplit);
+            CudaStorage so = ops.allocate(DType.F32, n), slse = ops.allocate(DType.F32, images * heads * t);
+            CudaStorage gq = ops.allocate(DType.F32, n), gk = ops.allocate(DType.F32, n), gv = ops.allocate(DType.F32, n);
+            attention.attention(split, q, k, v, so, slse);
+            attention.attentionBackward(split, q, k, v, so, slse, gs, gq, gk, gv);
+            float[] sOut = host(so);
+            float[][] sGrad = {host(gq), host(gk), host(gv)};
+            String at = Arrays.toString(d);
+            assertArrayEquals(host(slse), plse, "lse " + at);
+            for (int b = 0; b < images; b++) {
+                for (int h = 0; h < heads; h++) {
+                    for (int r = 0; r < t; r++) {
+                        int from = ((b * heads + h) * t + r) * dh;
+                        assertArrayEquals(Arrays.copyOfRange(sOut, from, from + dh),
+                                Arrays.copyOfRange(po, packed.oRow(b * heads + h, r), packed.oRow(b * heads + h, r) + dh), "o " + at);
+                        for (int w = 0; w < 3; w++) {
+                            int row = packed.qRow(b * heads + h, r) + w * heads * dh;
+                            assertArrayEquals(Arrays.copyOfRange(sGrad[w], from, from + dh), Arrays.copyOfRange(pg, row, row + dh),
+                                    "gradient part " + w + " " + at);
+                        }
+                    }
+                }
+            }
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> attention.attention(packed, q, k, v, so, slse));
+            assertTrue(e.getMessage().contains("packed layout takes q, k and v as one storage"), e.getMessage());
+            for (CudaStorage s : List.of(x, g, o, lse, gx, q, k, v, gs, so, slse, gq, gk, gv)) ops.release(s);
+        }
+    }
+
     @Test
     void misuseFailsWithAMessage() {
         AttentionShape s = new AttentionShape(2, 3, 4, 5, 0.5f);
