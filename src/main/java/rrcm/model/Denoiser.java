@@ -47,6 +47,11 @@ public final class Denoiser extends Module {
         return x.mul((float) Edm.cSkip(t)).add(network(x.mul((float) Edm.cIn(t)), times).mul((float) Edm.cOut(t)));
     }
 
+    /** The forward process: y_i + t_i eps_i, each clean image with its own time's share of the noise. */
+    public static Tensor noised(Tensor clean, Tensor eps, double[] times) {
+        return clean.add(eps.mul(perImage(clean.backend(), times, t -> t)));
+    }
+
     /** EDM's loss: the mean over images of lambda(t) times the mean squared error of D against the clean image. */
     public static Tensor loss(Tensor denoised, Tensor clean, double[] times) {
         Tensor diff = denoised.sub(clean);

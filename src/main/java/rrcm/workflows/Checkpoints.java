@@ -1,9 +1,11 @@
 package rrcm.workflows;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SequencedMap;
 import rrcm.io.CheckpointException;
@@ -44,6 +46,20 @@ final class Checkpoints {
         stateMeta.put("noise_counter", Long.toString(noise.counter()));
         Safetensors.write(StateFiles.stateFile(dir), state, stateMeta);
         Safetensors.write(StateFiles.modelFile(dir), StateFiles.of(model, ""), meta);
+    }
+
+    /**
+     * A stage's start: when resuming and the stage has a checkpoint, the model and optimizer restored from it,
+     * its metrics past that step dropped (keeping the lines of the stages named), and a line saying so (of
+     * total steps when total is known, else 0); otherwise step 0, noise position 0 and no state file.
+     */
+    static Resumed start(RunContext ctx, boolean resume, Path dir, String stage, Module model, AdamW optimizer,
+                         List<String> keep, long total) {
+        if (!resume || !Files.exists(StateFiles.stateFile(dir))) return new Resumed(0, 0, null);
+        Resumed r = restore(dir, model, optimizer);
+        ctx.dir().truncateMetrics(stage, r.step(), keep);
+        ctx.out().printf(Locale.ROOT, "%s: resuming at step %d%s%n", stage, r.step(), total > 0 ? " of " + total : "");
+        return r;
     }
 
     /** Loads the model and the optimizer from a stage's checkpoint; refuses one whose two files are at different steps. */

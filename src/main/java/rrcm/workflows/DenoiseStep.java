@@ -47,10 +47,7 @@ public final class DenoiseStep {
         model.train(true);
         Tensor clean = Images.upload(backend, pixels, b, c, h, w);
         double[] t = times(seed, step, b);
-        float[] perImage = new float[b];
-        for (int i = 0; i < b; i++) perImage[i] = (float) t[i];
-        Tensor eps = Images.noise(noise, backend, new int[] {b, c, h, w});
-        Tensor noisy = clean.add(eps.mul(Tensor.of(backend, perImage, b, 1, 1, 1)));
+        Tensor noisy = Denoiser.noised(clean, Images.noise(noise, backend, new int[] {b, c, h, w}), t);
         Tensor loss = Denoiser.loss(model.denoise(noisy, t), clean, t);
         optimizer.zeroGrad();
         loss.backward();

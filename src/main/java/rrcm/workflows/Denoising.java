@@ -1,6 +1,5 @@
 package rrcm.workflows;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,19 +48,13 @@ public final class Denoising {
         Denoiser model = new Denoiser(ctx.backend(), new VisionTransformer(ctx.backend(), new Init(seed), vit));
         AdamW optimizer = new AdamW(AdamW.uniform(model.namedParameters(), spec.weightDecay()), 0.9f, 0.999f, 1e-8f);
         Path dir = ctx.dir().stage(STAGE);
-        long start = 0, noiseCounter = 0;
-        if (resume && Files.exists(StateFiles.stateFile(dir))) {
-            Checkpoints.Resumed r = Checkpoints.restore(dir, model, optimizer);
-            start = r.step();
-            noiseCounter = r.noiseCounter();
-            ctx.dir().truncateMetrics(STAGE, start, List.of());
-            ctx.out().printf(Locale.ROOT, "denoise: resuming at step %d of %d%n", start, spec.steps());
-        }
+        Checkpoints.Resumed resumed = Checkpoints.start(ctx, resume, dir, STAGE, model, optimizer, List.of(), spec.steps());
+        long start = resumed.step();
         if (start >= spec.steps()) return new Outcome(model, true);
         ctx.out().printf(Locale.ROOT, "denoise: ViT %dx%d/%d, dim %d, depth %d, %,d parameters, %d steps of %d images (%s, %d images)%n",
                 size, size, vit.patchSize(), vit.dim(), vit.depth(), model.parameterCount(), spec.steps(), spec.batchSize(),
                 train.name(), train.size());
-        Generator noise = new Generator(seed, NOISE_STREAM, noiseCounter);
+        Generator noise = new Generator(seed, NOISE_STREAM, resumed.noiseCounter());
         DenoiseStep step = new DenoiseStep(ctx.backend(), model, optimizer, spec, noise, seed);
         int b = spec.batchSize();
         StageLoop<DenoiseStep.Terms> loop = new StageLoop<>(ctx, STAGE, dir, model, done -> done % cfg.run().checkpointEvery() == 0,

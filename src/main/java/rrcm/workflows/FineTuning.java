@@ -1,6 +1,5 @@
 package rrcm.workflows;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,15 +51,9 @@ public final class FineTuning {
         Classifier model = new Classifier(ctx.backend(), enc, new Init(seed + 1), train.classes());
         AdamW optimizer = new AdamW(FinetuneStep.layerwise(model, spec.layerDecay(), spec.weightDecay()), 0.9f, 0.999f, 1e-8f);
         Path dir = ctx.dir().stage(STAGE);
-        long start = 0, noiseCounter = 0;
-        if (resume && Files.exists(StateFiles.stateFile(dir))) {
-            Checkpoints.Resumed r = Checkpoints.restore(dir, model, optimizer);
-            start = r.step();
-            noiseCounter = r.noiseCounter();
-            ctx.dir().truncateMetrics(STAGE, start, List.of(Pretraining.STAGE));
-            ctx.out().printf(Locale.ROOT, "finetune: resuming at step %d%n", start);
-        }
-        Generator noise = new Generator(seed, NOISE_STREAM, noiseCounter);
+        Checkpoints.Resumed resumed = Checkpoints.start(ctx, resume, dir, STAGE, model, optimizer, List.of(Pretraining.STAGE), 0);
+        long start = resumed.step();
+        Generator noise = new Generator(seed, NOISE_STREAM, resumed.noiseCounter());
         FinetuneStep step = new FinetuneStep(ctx.backend(), model, optimizer, spec, noise);
         int b = spec.batchSize();
         try (Loader loader = new Loader(train, b, true, seed + 1, true, List.of(Augment.none()), cfg.run().workers(), 2)) {

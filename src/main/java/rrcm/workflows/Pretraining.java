@@ -1,6 +1,5 @@
 package rrcm.workflows;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,20 +42,14 @@ public final class Pretraining {
         PretrainStep.initTarget(target, online);
         AdamW optimizer = new AdamW(AdamW.uniform(online.namedParameters(), spec.weightDecay()), 0.9f, 0.999f, 1e-8f);
         Path dir = ctx.dir().stage(STAGE);
-        long start = 0, noiseCounter = 0;
-        if (resume && Files.exists(StateFiles.stateFile(dir))) {
-            Checkpoints.Resumed r = Checkpoints.restore(dir, online, optimizer);
-            StateFiles.load(r.state(), target, "target.");
-            start = r.step();
-            noiseCounter = r.noiseCounter();
-            ctx.dir().truncateMetrics(STAGE, start, List.of());
-            ctx.out().printf(Locale.ROOT, "pretrain: resuming at step %d of %d%n", start, spec.steps());
-        }
+        Checkpoints.Resumed resumed = Checkpoints.start(ctx, resume, dir, STAGE, online, optimizer, List.of(), spec.steps());
+        if (resumed.state() != null) StateFiles.load(resumed.state(), target, "target.");
+        long start = resumed.step();
         if (start >= spec.steps()) return new Outcome(online, true);
         ctx.out().printf(Locale.ROOT, "pretrain: %s, %,d parameters, %d steps of %d images (%s, %d images)%n",
                 describe(vit), online.encoder.parameterCount(), spec.steps(), spec.batchSize(), train.name(), train.size());
 
-        Generator noise = new Generator(seed, NOISE_STREAM, noiseCounter);
+        Generator noise = new Generator(seed, NOISE_STREAM, resumed.noiseCounter());
         PretrainStep step = new PretrainStep(ctx.backend(), online, target, optimizer, spec, noise, seed);
         int b = spec.batchSize(), c = train.channels();
         StageLoop<PretrainStep.Losses> loop = new StageLoop<>(ctx, STAGE, dir, online,
