@@ -203,27 +203,21 @@ final class Report {
         return m;
     }
 
-    // the commit the engine was built from, as git tells it in the working directory ("-dirty" with changes)
-    private static String commit() {
-        try {
-            String head = git("rev-parse", "--short=12", "HEAD");
-            if (head.isEmpty()) return "unknown (not a git checkout)";
-            return git("status", "--porcelain", "--untracked-files=no").isEmpty() ? head : head + "-dirty";
+    /**
+     * The commit the running engine was built from, as the build wrote it into the jar
+     * (rrcm/engine-commit.properties; "-dirty" when the checkout had changes): a study's stages may run
+     * for hours while the checkout moves on, so the checkout's HEAD would not say what ran.
+     */
+    static String commit() {
+        try (var in = Report.class.getResourceAsStream("/rrcm/engine-commit.properties")) {
+            if (in == null) return "unknown (built without commit information)";
+            var p = new java.util.Properties();
+            p.load(in);
+            String id = p.getProperty("git.commit.id.abbrev", "");
+            if (id.isEmpty()) return "unknown (built outside a git checkout)";
+            return Boolean.parseBoolean(p.getProperty("git.dirty", "false")) ? id + "-dirty" : id;
         } catch (IOException e) {
             return "unknown (" + e.getMessage() + ")";
-        }
-    }
-
-    private static String git(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("git"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(false).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
-        try {
-            return p.waitFor() == 0 ? text : "";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "";
         }
     }
 

@@ -58,7 +58,14 @@ class ReproduceCliTest {
         assertEquals("test", report.get("split"));
         assertTrue(((String) report.get("command")).contains("reproduce fashion-mnist --quick"), (String) report.get("command"));
         assertFalse(((String) report.get("machine")).isBlank());
-        assertFalse(((String) report.get("commit")).isBlank());
+        // the commit the engine was built from (the build writes it into the classes), not the checkout's HEAD
+        java.util.Properties built = new java.util.Properties();
+        try (var in = getClass().getResourceAsStream("/rrcm/engine-commit.properties")) {
+            assertNotNull(in, "the build writes rrcm/engine-commit.properties");
+            built.load(in);
+        }
+        String commit = (String) report.get("commit");
+        assertTrue(commit.startsWith(built.getProperty("git.commit.id.abbrev")) && commit.matches("[0-9a-f]{12}(-dirty)?"), commit);
         Map<String, Object> cert = (Map<String, Object>) report.get("certification");
         assertEquals(8L, ((Number) cert.get("images")).longValue());
         List<Object> rows = (List<Object>) report.get("rows");
