@@ -1,5 +1,5 @@
-// attention.cu: fused scaled-dot-product attention for the CUDA backend (rrcm.backend.cuda.CudaAttention),
-// the contract of rrcm.backend.Backend.attention / attentionBackward with rrcm.backend.AttentionShape:
+// attention.cu: the attention family of the CUDA backend (rrcm.backend.cuda.CudaAttention; the CPU's twin
+// is rrcm.backend.cpu.CpuAttention), the contract of rrcm.backend.AttentionOps.forward / backward with rrcm.backend.AttentionShape:
 // heads = B * H independent problems, q (heads, tq, dh), k and v (heads, tk, dh), o (heads, tq, dh),
 // lse (heads, tq), all contiguous fp32; or, packed (ph = H > 0, tq = tk = T), q, k and v one array, the
 // qkv projection (B, T, 3, H, dh), and o (B, T, H, dh), head b H + h being head h of image b (the

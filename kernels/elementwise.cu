@@ -1,6 +1,7 @@
-// elementwise.cu: the elementwise primitives of the CUDA backend (rrcm.backend.cuda.CudaOps).
+// elementwise.cu: the elementwise family of the CUDA backend (rrcm.backend.cuda.CudaElementwise; the
+// CPU's twin is rrcm.backend.cpu.CpuElementwise), and the fills and conversions of CudaRuntime's storage.
 //
-// Kernels. All are grid-stride loops, so any grid is correct; CudaOps launches 256-thread blocks,
+// Kernels. All are grid-stride loops, so any grid is correct; CudaRuntime launches 256-thread blocks,
 // at most 8 per multiprocessor. n < 2^31.
 //   ew_unary(op, x, y, n)               y = f(x) (UnaryCode); y may be x
 //   ew_unary_backward(op, t, gy, gx, n) gx = gy * f'; t is y = f(x) for EXP, SQRT, TANH, SIGMOID (the

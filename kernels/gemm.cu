@@ -1,4 +1,5 @@
-// gemm.cu: batched GEMM for the CUDA backend (rrcm.backend.cuda.CudaOps.gemm), the contract of
+// gemm.cu: the gemm family of the CUDA backend (rrcm.backend.cuda.CudaGemm; the CPU's twin is
+// rrcm.backend.cpu.CpuGemm), the contract of
 // rrcm.backend.Gemm: for each b < batch, C_b = alpha * op(A_b) op(B_b) + beta * C_b, op(A_b) (m, k),
 // op(B_b) (k, n), all row-major; a transposed operand is stored as its transpose (A_b (k, m) when
 // transposed); batch strides in elements, 0 to share one matrix; beta is 0 (C is not read, NaN in it

@@ -1,4 +1,5 @@
-// layout.cu: copies between layouts for the CUDA backend (rrcm.backend.cuda.CudaOps): permutations
+// layout.cu: the layout family of the CUDA backend (rrcm.backend.cuda.CudaLayout; the CPU's twin is
+// rrcm.backend.cpu.CpuLayout): permutations
 // and runs of rows. They move 32-bit words, so float32 and int32 tensors share them.
 //
 // Kernels:

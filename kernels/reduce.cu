@@ -1,5 +1,6 @@
-// reduce.cu: reductions over one axis of a contiguous tensor viewed as (outer, red, inner), for the
-// CUDA backend's reduce (rrcm.backend.cuda.CudaOps), which reduces several axis groups pass by pass.
+// reduce.cu: the reduce family of the CUDA backend (rrcm.backend.cuda.CudaReduce; the CPU's twin is
+// rrcm.backend.cpu.CpuReduce): reductions over one axis of a contiguous tensor viewed as
+// (outer, red, inner), which the host chains pass by pass for several axis groups, and argmax.
 //
 // Kernels:
 //   reduce_rows(op, x, out, rows, n, splits, scale)
@@ -18,6 +19,9 @@
 // op is ReduceCode (SUM, MAX, MIN; MEAN is SUM with scale = 1 / count on the last pass). The
 // combination order depends only on the shape and the launch configuration, never on timing, so
 // results are reproducible run to run. MAX and MIN propagate NaN as Java's do.
+//   argmax(src, dst, outer, axis, inner): grid-stride over the outputs, 256-thread blocks
+//       dst (outer, inner) = position of the largest value along axis: the first on ties; a NaN wins
+//       and ends the search, as in the CPU backend.
 #include "common.cuh"
 
 extern "C" __global__ void reduce_rows(int op, const float* x, float* out, int rows, int n, int splits, float scale) {
@@ -53,5 +57,28 @@ extern "C" __global__ void reduce_cols(int op, const float* x, float* out, int o
             out[(static_cast<long long>(o) * splits + blockIdx.z) * inner + i] = v * scale;
         }
         __syncthreads();
+    }
+}
+
+#define GRID_STRIDE(t, total) \
+    for (long long t = blockIdx.x * static_cast<long long>(blockDim.x) + threadIdx.x; t < (total); \
+         t += static_cast<long long>(gridDim.x) * blockDim.x)
+
+extern "C" __global__ void argmax(const float* src, int* dst, int outer, int axis, int inner) {
+    long long total = static_cast<long long>(outer) * inner;
+    GRID_STRIDE(t, total) {
+        long long o = t / inner;
+        int i = static_cast<int>(t - o * inner);
+        const float* p = src + o * axis * static_cast<long long>(inner) + i;
+        int best = 0;
+        float best_value = p[0];
+        for (int j = 1; j < axis && best_value == best_value; j++) {
+            float v = p[static_cast<long long>(j) * inner];
+            if (v > best_value || v != v) {
+                best = j;
+                best_value = v;
+            }
+        }
+        dst[t] = best;
     }
 }

@@ -1,5 +1,5 @@
 // rows.cuh: a warp working on one row of length dim, lane l holding elements l, l + 32, ... (PER_LANE of
-// them) in registers; used by the fused InfoNCE kernels (infonce.cu), where a block of warps shares tiles
+// them) in registers; used by the fused InfoNCE kernels (losses.cu), where a block of warps shares tiles
 // of the other operand's rows in shared memory.
 #pragma once
 

@@ -1,4 +1,4 @@
-// updates.cu: in-place parameter updates of the CUDA backend (rrcm.backend.cuda.CudaRandomUpdates),
+// updates.cu: the updates family of the CUDA backend (rrcm.backend.cuda.CudaUpdates), in-place updates
 // bit-identical to the CPU backend's (rrcm.backend.cpu.CpuUpdates).
 //
 // Kernels. Grid-stride loops; 256-thread blocks; one float4 per thread and step where every pointer is
@@ -21,7 +21,7 @@
 //   axpby_all(table, offsets, tensors, total, a, b)
 //       axpby over a list of (y, x) pairs in one launch (table: two addresses per pair), e.g. an EMA
 //   axpby(y, x, n, a, b)                  y = a y + b x
-// Every product and sum is __fmul_rn / __fadd_rn (never contracted into an fma, see philox.cu), the
+// Every product and sum is __fmul_rn / __fadd_rn (never contracted into an fma, see random.cu), the
 // division and the square root are IEEE round-to-nearest: the same roundings as the Java code.
 #include "common.cuh"
 

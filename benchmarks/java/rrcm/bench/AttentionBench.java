@@ -129,14 +129,14 @@ public class AttentionBench {
 
     @Benchmark
     public Storage oursForward() {
-        be.attention(s, q, k, v, o, lse);
+        be.attention().forward(s, q, k, v, o, lse);
         return o;
     }
 
     @Benchmark
     public Storage oursForwardBackward() {
-        be.attention(s, q, k, v, o, lse);
-        be.attentionBackward(s, q, k, v, o, lse, go, gq, gk, gv);
+        be.attention().forward(s, q, k, v, o, lse);
+        be.attention().backward(s, q, k, v, o, lse, go, gq, gk, gv);
         return gq;
     }
 

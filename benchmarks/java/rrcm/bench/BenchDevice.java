@@ -1,7 +1,8 @@
 package rrcm.bench;
 
 import java.util.SplittableRandom;
-import rrcm.backend.cuda.CudaOps;
+import rrcm.backend.cuda.CudaBackend;
+import rrcm.backend.cuda.CudaRuntime;
 import rrcm.backend.cuda.CudaStorage;
 import rrcm.device.Device;
 import rrcm.device.emulator.EmulatorDevice;
@@ -39,17 +40,17 @@ final class BenchDevice {
     }
 
     /** A storage read back to the host (the rehearsal test's view of a benchmark's output). */
-    static float[] read(CudaOps ops, CudaStorage s) {
+    static float[] read(CudaRuntime ops, CudaStorage s) {
         float[] out = new float[s.numel()];
         ops.download(s, out);
         return out;
     }
 
-    /** A trial's teardown: its storages (those it made) back to the pool, then the launch layer and the device closed. */
-    static void close(Device device, CudaOps ops, CudaStorage... storages) {
-        if (ops != null) {
-            for (CudaStorage s : storages) if (s != null) ops.release(s);
-            ops.close();
+    /** A trial's teardown: its storages (those it made) back to the pool, then the backend and the device closed. */
+    static void close(Device device, CudaBackend backend, CudaStorage... storages) {
+        if (backend != null) {
+            for (CudaStorage s : storages) if (s != null) backend.release(s);
+            backend.close();
         }
         if (device != null) device.close();
     }

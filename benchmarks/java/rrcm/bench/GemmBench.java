@@ -101,7 +101,7 @@ public class GemmBench {
 
     @Benchmark
     public Storage rrcm(Flops f) {
-        be.gemm(gemm, a, b, c);
+        be.gemm().multiply(gemm, a, b, c);
         f.gflop += gemm.flops() * 1e-9;
         return c;
     }

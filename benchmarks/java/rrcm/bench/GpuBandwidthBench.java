@@ -20,10 +20,9 @@ import rrcm.backend.BinaryOp;
 import rrcm.backend.DType;
 import rrcm.backend.ReduceOp;
 import rrcm.backend.UnaryOp;
-import rrcm.backend.cuda.CudaCrossEntropy;
-import rrcm.backend.cuda.CudaNormalization;
-import rrcm.backend.cuda.CudaOps;
-import rrcm.backend.cuda.CudaRandomUpdates;
+import rrcm.backend.cuda.CudaBackend;
+import rrcm.backend.cuda.CudaGemm;
+import rrcm.backend.cuda.CudaRuntime;
 import rrcm.backend.cuda.CudaStorage;
 import rrcm.device.Device;
 
@@ -58,11 +57,9 @@ public class GpuBandwidthBench {
     public String op;
 
     private Device device;
-    private CudaOps ops;
+    private CudaBackend backend;
+    private CudaRuntime ops;
     private CudaStorage x, y, z, bias, sums, rowStat, rowStat2, labels, p, g, m, v, image;
-    private CudaNormalization norm;
-    private CudaCrossEntropy xent;
-    private CudaRandomUpdates random;
 
     @State(Scope.Thread)
     @AuxCounters(AuxCounters.Type.OPERATIONS)
@@ -85,7 +82,8 @@ public class GpuBandwidthBench {
         params = n / 4;
         copies = n / IMAGE;
         device = BenchDevice.open();
-        ops = new CudaOps(device);
+        backend = new CudaBackend("bench", device, CudaGemm.Matmul.TF32, false);
+        ops = backend.runtime();
         x = ops.upload(BenchDevice.uniform(3, n));
         y = ops.allocate(DType.F32, n);
         z = ops.upload(BenchDevice.uniform(4, n));
@@ -99,10 +97,7 @@ public class GpuBandwidthBench {
         m = ops.upload(new float[params]);
         v = ops.upload(new float[params]);
         image = ops.upload(BenchDevice.uniform(8, IMAGE));
-        norm = new CudaNormalization(ops);
-        xent = new CudaCrossEntropy(ops);
-        random = new CudaRandomUpdates(ops);
-        xent.crossEntropy(x, labels, sums, rowStat, n / COLS, COLS); // the lse the backward reads
+        backend.losses().crossEntropy(x, labels, sums, rowStat, n / COLS, COLS); // the lse the backward reads
     }
 
     /** The op's last output, read back (for the rehearsal test): the row sums for row_sum, the updated parameters for adamw. */
@@ -117,7 +112,7 @@ public class GpuBandwidthBench {
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        BenchDevice.close(device, ops, x, y, z, bias, sums, rowStat, rowStat2, labels, p, g, m, v, image);
+        BenchDevice.close(device, backend, x, y, z, bias, sums, rowStat, rowStat2, labels, p, g, m, v, image);
     }
 
     private long bytesPerOp() {
@@ -136,16 +131,16 @@ public class GpuBandwidthBench {
         for (int i = 0; i < LAUNCHES; i++) {
             switch (op) {
                 case "copy" -> ops.copy(x, 0, y, 0, n);
-                case "relu" -> ops.unary(UnaryOp.RELU, x, y);
-                case "add" -> ops.binary(BinaryOp.ADD, x, shape, z, shape, y, shape);
-                case "bias_add" -> ops.binary(BinaryOp.ADD, x, shape, bias, new int[] {COLS}, y, shape);
-                case "row_sum" -> ops.reduce(ReduceOp.SUM, x, shape, sums, new int[] {n / COLS, 1});
-                case "gelu" -> ops.unary(UnaryOp.GELU, x, y);
-                case "softmax" -> norm.softmax(x, y, n / COLS, COLS, false);
-                case "layer_norm" -> norm.layerNorm(x, bias, bias, 1e-5f, y, rowStat, rowStat2, n / COLS, COLS);
-                case "cross_entropy_backward" -> xent.crossEntropyBackward(x, rowStat, labels, sums, y, n / COLS, COLS);
-                case "adamw" -> random.adamw(p, g, m, v, 1e-4f, 0.9f, 0.999f, 1e-8f, 0.05f, 0.1f, 0.001f);
-                case "noise" -> random.noisyCopies(image, IMAGE, IMAGE, copies, 1, 2, 3, 0.5f, y);
+                case "relu" -> backend.elementwise().unary(UnaryOp.RELU, x, y);
+                case "add" -> backend.elementwise().binary(BinaryOp.ADD, x, shape, z, shape, y, shape);
+                case "bias_add" -> backend.elementwise().binary(BinaryOp.ADD, x, shape, bias, new int[] {COLS}, y, shape);
+                case "row_sum" -> backend.reduce().reduce(ReduceOp.SUM, x, shape, sums, new int[] {n / COLS, 1});
+                case "gelu" -> backend.elementwise().unary(UnaryOp.GELU, x, y);
+                case "softmax" -> backend.norm().softmax(x, y, n / COLS, COLS, false);
+                case "layer_norm" -> backend.norm().layerNorm(x, bias, bias, 1e-5f, y, rowStat, rowStat2, n / COLS, COLS);
+                case "cross_entropy_backward" -> backend.losses().crossEntropyBackward(x, rowStat, labels, sums, y, n / COLS, COLS);
+                case "adamw" -> backend.updates().adamw(p, g, m, v, 1e-4f, 0.9f, 0.999f, 1e-8f, 0.05f, 0.1f, 0.001f);
+                case "noise" -> backend.random().noisyCopies(image, IMAGE, IMAGE, copies, 1, 2, 3, 0.5f, y);
                 default -> throw new IllegalArgumentException("unknown op " + op);
             }
         }

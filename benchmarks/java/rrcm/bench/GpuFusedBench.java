@@ -17,9 +17,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import rrcm.backend.AttentionShape;
 import rrcm.backend.DType;
-import rrcm.backend.cuda.CudaAttention;
-import rrcm.backend.cuda.CudaInfoNce;
-import rrcm.backend.cuda.CudaOps;
+import rrcm.backend.cuda.CudaBackend;
+import rrcm.backend.cuda.CudaGemm;
+import rrcm.backend.cuda.CudaRuntime;
 import rrcm.backend.cuda.CudaStorage;
 import rrcm.device.Device;
 
@@ -55,9 +55,8 @@ public class GpuFusedBench {
     public int rows;
 
     private Device device;
-    private CudaOps ops;
-    private CudaAttention attention;
-    private CudaInfoNce infoNce;
+    private CudaBackend backend;
+    private CudaRuntime ops;
     private AttentionShape shape;
     private int dim;
     private CudaStorage q, k, v, o, lse, go, gq, gk, gv, loss, gLoss;
@@ -65,9 +64,9 @@ public class GpuFusedBench {
     @Setup(Level.Trial)
     public void setup() {
         device = BenchDevice.open();
-        ops = new CudaOps(device);
+        backend = new CudaBackend("bench", device, CudaGemm.Matmul.TF32, false);
+        ops = backend.runtime();
         if (op.equals("attention")) {
-            attention = new CudaAttention(ops);
             shape = new AttentionShape(images * 12, 66, 66, 64, 0.125f);
             int n = shape.heads() * shape.tq() * shape.dh();
             q = ops.upload(BenchDevice.uniform(1, n));
@@ -80,7 +79,6 @@ public class GpuFusedBench {
             gv = ops.allocate(DType.F32, n);
             lse = ops.allocate(DType.F32, shape.heads() * shape.tq());
         } else {
-            infoNce = new CudaInfoNce(ops);
             dim = Integer.parseInt(op.substring("infonce_".length()));
             q = ops.upload(unitRows(5, rows, dim));
             k = ops.upload(unitRows(6, rows, dim));
@@ -106,25 +104,25 @@ public class GpuFusedBench {
 
     /** The last output, read back (for the rehearsal test): o for attention, the per-row losses for InfoNCE. */
     float[] output() {
-        CudaStorage s = attention != null ? o : loss;
+        CudaStorage s = shape != null ? o : loss;
         return BenchDevice.read(ops, s);
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        BenchDevice.close(device, ops, q, k, v, o, lse, go, gq, gk, gv, loss, gLoss);
+        BenchDevice.close(device, backend, q, k, v, o, lse, go, gq, gk, gv, loss, gLoss);
     }
 
     @Benchmark
     @OperationsPerInvocation(LAUNCHES)
     public void forwardBackward() {
         for (int i = 0; i < LAUNCHES; i++) {
-            if (attention != null) {
-                attention.attention(shape, q, k, v, o, lse);
-                attention.attentionBackward(shape, q, k, v, o, lse, go, gq, gk, gv);
+            if (shape != null) {
+                backend.attention().forward(shape, q, k, v, o, lse);
+                backend.attention().backward(shape, q, k, v, o, lse, go, gq, gk, gv);
             } else {
-                infoNce.infoNce(q, k, rows, dim, 5f, lse, loss);
-                infoNce.infoNceBackward(q, k, lse, gLoss, rows, dim, 5f, gq, gk);
+                backend.losses().infoNce(q, k, rows, dim, 5f, lse, loss);
+                backend.losses().infoNceBackward(q, k, lse, gLoss, rows, dim, 5f, gq, gk);
             }
         }
         device.synchronize();

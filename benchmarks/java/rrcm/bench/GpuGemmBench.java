@@ -18,7 +18,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import rrcm.backend.Gemm;
-import rrcm.backend.cuda.CudaOps;
+import rrcm.backend.cuda.CudaBackend;
+import rrcm.backend.cuda.CudaGemm;
+import rrcm.backend.cuda.CudaRuntime;
 import rrcm.backend.cuda.CudaStorage;
 import rrcm.device.Device;
 
@@ -49,7 +51,8 @@ public class GpuGemmBench {
     public String precision;
 
     private Device device;
-    private CudaOps ops;
+    private CudaBackend backend;
+    private CudaRuntime ops;
     private Gemm gemm;
     private CudaStorage a, b, c;
 
@@ -68,7 +71,8 @@ public class GpuGemmBench {
     @Setup(Level.Trial)
     public void setup() {
         device = BenchDevice.open();
-        ops = new CudaOps(device, CudaOps.Matmul.valueOf(precision));
+        backend = new CudaBackend("bench", device, CudaGemm.Matmul.valueOf(precision), false);
+        ops = backend.runtime();
         int[] d = Arrays.stream(shape.split("x")).mapToInt(Integer::parseInt).toArray();
         int batch = d.length == 4 ? d[0] : 1, m = d[d.length - 3], k = d[d.length - 2], n = d[d.length - 1];
         gemm = new Gemm(batch, m, n, k, false, false, m * k, k * n, m * n, 1f, 0f);
@@ -84,13 +88,13 @@ public class GpuGemmBench {
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        BenchDevice.close(device, ops, a, b, c);
+        BenchDevice.close(device, backend, a, b, c);
     }
 
     @Benchmark
     @OperationsPerInvocation(LAUNCHES)
     public void gemm(Flops flops) {
-        for (int i = 0; i < LAUNCHES; i++) ops.gemm(gemm, a, b, c);
+        for (int i = 0; i < LAUNCHES; i++) backend.gemm().multiply(gemm, a, b, c);
         device.synchronize();
         flops.gflop += LAUNCHES * gemm.flops() / 1e9;
     }

@@ -92,27 +92,27 @@ public class NormBench {
 
     @Benchmark
     public Storage layerNormForward() {
-        be.layerNorm(x, w, b, 1e-5f, y, mean, rstd, rows, cols);
+        be.norm().layerNorm(x, w, b, 1e-5f, y, mean, rstd, rows, cols);
         return y;
     }
 
     @Benchmark
     public Storage layerNormForwardBackward() {
-        be.layerNorm(x, w, b, 1e-5f, y, mean, rstd, rows, cols);
-        be.layerNormBackward(x, w, mean, rstd, gy, gx, gw, gb, rows, cols);
+        be.norm().layerNorm(x, w, b, 1e-5f, y, mean, rstd, rows, cols);
+        be.norm().layerNormBackward(x, w, mean, rstd, gy, gx, gw, gb, rows, cols);
         return gx;
     }
 
     @Benchmark
     public Storage softmaxForward() {
-        be.softmax(x, y, rows, cols, false);
+        be.norm().softmax(x, y, rows, cols, false);
         return y;
     }
 
     @Benchmark
     public Storage softmaxForwardBackward() {
-        be.softmax(x, y, rows, cols, false);
-        be.softmaxBackward(y, gy, gx, rows, cols, false);
+        be.norm().softmax(x, y, rows, cols, false);
+        be.norm().softmaxBackward(y, gy, gx, rows, cols, false);
         return gx;
     }
 

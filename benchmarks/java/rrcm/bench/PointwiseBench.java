@@ -111,33 +111,33 @@ public class PointwiseBench {
 
     @Benchmark
     public Storage geluForward() {
-        be.unary(UnaryOp.GELU, x, y);
+        be.elementwise().unary(UnaryOp.GELU, x, y);
         return y;
     }
 
     @Benchmark
     public Storage geluForwardBackward() {
-        be.unary(UnaryOp.GELU, x, y);
-        be.unaryBackward(UnaryOp.GELU, x, y, gy, gx);
+        be.elementwise().unary(UnaryOp.GELU, x, y);
+        be.elementwise().unaryBackward(UnaryOp.GELU, x, y, gy, gx);
         return gx;
     }
 
     @Benchmark
     public Storage crossEntropyForwardBackward() {
-        be.crossEntropy(logits, labels, loss, lse, B, B);
-        be.crossEntropyBackward(logits, lse, labels, gLoss, gLogits, B, B);
+        be.losses().crossEntropy(logits, labels, loss, lse, B, B);
+        be.losses().crossEntropyBackward(logits, lse, labels, gLoss, gLogits, B, B);
         return gLogits;
     }
 
     @Benchmark
     public Storage adamw() {
-        be.adamw(p, g, m, v, 1e-4f, 0.9f, 0.999f, 1e-8f, 0.05f, 0.1f, 0.001f);
+        be.updates().adamw(p, g, m, v, 1e-4f, 0.9f, 0.999f, 1e-8f, 0.05f, 0.1f, 0.001f);
         return p;
     }
 
     @Benchmark
     public Storage noisyCopies() {
-        be.noisyCopies(image, IMAGE, IMAGE, COPIES, 20251125L, 3, draw, 0.5f, copies);
+        be.random().noisyCopies(image, IMAGE, IMAGE, COPIES, 20251125L, 3, draw, 0.5f, copies);
         draw += (long) COPIES * IMAGE / 4;
         return copies;
     }

@@ -3,7 +3,7 @@ package rrcm.backend;
 import java.util.List;
 import rrcm.backend.cpu.CpuBackend;
 import rrcm.backend.cuda.CudaBackend;
-import rrcm.backend.cuda.CudaOps;
+import rrcm.backend.cuda.CudaGemm;
 import rrcm.device.emulator.EmulatorDevice;
 import rrcm.device.gpu.CudaDevice;
 
@@ -69,18 +69,18 @@ public final class Backends {
             case "cuda": {
                 CudaDevice.Probe gpu = CudaDevice.probe();
                 if (!gpu.available()) throw new IllegalStateException("backend cuda was asked for, but " + gpu.detail());
-                return new CudaBackend("cuda", CudaDevice.open(0), CudaOps.Matmul.TF32, true);
+                return new CudaBackend("cuda", CudaDevice.open(0), CudaGemm.Matmul.TF32, true);
             }
             case "emulator": {
                 String why = EmulatorDevice.unavailableReason();
                 if (why != null) throw new IllegalStateException("backend emulator was asked for, but " + why);
-                return new CudaBackend("emulator", EmulatorDevice.openDefault(), CudaOps.Matmul.TF32, true);
+                return new CudaBackend("emulator", EmulatorDevice.openDefault(), CudaGemm.Matmul.TF32, true);
             }
             case "auto": {
                 CudaDevice.Probe gpu = CudaDevice.probe();
                 if (!gpu.available()) return cpu();
                 try {
-                    return new CudaBackend("cuda", CudaDevice.open(0), CudaOps.Matmul.TF32, true);
+                    return new CudaBackend("cuda", CudaDevice.open(0), CudaGemm.Matmul.TF32, true);
                 } catch (RuntimeException e) {
                     fallback = "the GPU was found but could not be opened (" + e.getMessage() + ")";
                     return cpu();

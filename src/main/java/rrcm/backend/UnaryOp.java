@@ -1,6 +1,6 @@
 package rrcm.backend;
 
-/** Elementwise functions of one float argument; each has a backward in {@link Backend#unaryBackward}. */
+/** Elementwise functions of one float argument; each has a backward in {@link ElementwiseOps#unaryBackward}. */
 public enum UnaryOp {
     NEG, EXP, LOG, SQRT, RELU, GELU, TANH, SIGMOID, ABS;
 

@@ -30,10 +30,10 @@ public final class FusedAttention {
         Backend be = q.backend();
         Tensor o = Tensor.emptyLike(q);
         Tensor lse = Tensor.empty(be, DType.F32, new int[] {heads, tq});
-        be.attention(shape, q.storage(), k.storage(), v.storage(), o.storage(), lse.storage());
+        be.attention().forward(shape, q.storage(), k.storage(), v.storage(), o.storage(), lse.storage());
         return Autograd.record("attention", o, g -> {
             Tensor gq = Tensor.emptyLike(q), gk = Tensor.emptyLike(k), gv = Tensor.emptyLike(v);
-            be.attentionBackward(shape, q.storage(), k.storage(), v.storage(), o.storage(), lse.storage(), g.storage(),
+            be.attention().backward(shape, q.storage(), k.storage(), v.storage(), o.storage(), lse.storage(), g.storage(),
                     gq.storage(), gk.storage(), gv.storage());
             return new Tensor[] {gq, gk, gv};
         }, q, k, v);
@@ -58,10 +58,10 @@ public final class FusedAttention {
         Backend be = qkv.backend();
         Tensor o = Tensor.empty(be, DType.F32, new int[] {b, t, d});
         Tensor lse = Tensor.empty(be, DType.F32, new int[] {b * heads, t});
-        be.attention(shape, qkv.storage(), qkv.storage(), qkv.storage(), o.storage(), lse.storage());
+        be.attention().forward(shape, qkv.storage(), qkv.storage(), qkv.storage(), o.storage(), lse.storage());
         return Autograd.record("attention", o, g -> {
             Tensor gqkv = Tensor.emptyLike(qkv);
-            be.attentionBackward(shape, qkv.storage(), qkv.storage(), qkv.storage(), o.storage(), lse.storage(),
+            be.attention().backward(shape, qkv.storage(), qkv.storage(), qkv.storage(), o.storage(), lse.storage(),
                     g.storage(), gqkv.storage(), gqkv.storage(), gqkv.storage());
             return new Tensor[] {gqkv};
         }, qkv);

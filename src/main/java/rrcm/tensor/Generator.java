@@ -49,7 +49,7 @@ public final class Generator {
 
     public Tensor normal(Backend backend, float mean, float std, int... shape) {
         Tensor t = Tensor.empty(backend, DType.F32, Shape.checked("normal", shape));
-        backend.randomNormal(t.storage(), seed, stream, advance(t.numel()), mean, std);
+        backend.random().normal(t.storage(), seed, stream, advance(t.numel()), mean, std);
         return t;
     }
 
@@ -67,7 +67,7 @@ public final class Generator {
         Tensor t = Tensor.empty(base.backend(), DType.F32, Shape.checked("noisy_copies", shape));
         long start = counter;
         counter += (long) n * (stride / 4);
-        base.backend().noisyCopies(base.storage(), pixels, stride, n, seed, stream, start, std, t.storage());
+        base.backend().random().noisyCopies(base.storage(), pixels, stride, n, seed, stream, start, std, t.storage());
         return t;
     }
 
@@ -90,13 +90,13 @@ public final class Generator {
             out[l] = Tensor.empty(x.backend(), DType.F32, x.shape());
             storages[l] = out[l].storage();
         }
-        x.backend().noiseLevels(x.storage(), z.storage(), t, scale, storages);
+        x.backend().random().noiseLevels(x.storage(), z.storage(), t, scale, storages);
         return out;
     }
 
     public Tensor uniform(Backend backend, float low, float high, int... shape) {
         Tensor t = Tensor.empty(backend, DType.F32, Shape.checked("uniform", shape));
-        backend.randomUniform(t.storage(), seed, stream, advance(t.numel()), low, high);
+        backend.random().uniform(t.storage(), seed, stream, advance(t.numel()), low, high);
         return t;
     }
 }

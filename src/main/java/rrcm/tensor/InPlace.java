@@ -56,12 +56,12 @@ public final class InPlace {
             ys[i] = y.get(i).storage();
             xs[i] = x.get(i).storage();
         }
-        y.get(0).backend().axpbyAll(ys, xs, a, b);
+        y.get(0).backend().updates().axpbyAll(ys, xs, a, b);
     }
 
     public static void axpby(Tensor y, Tensor x, float a, float b) {
         same("axpby", y, x);
-        y.backend().axpby(y.storage(), x.storage(), a, b);
+        y.backend().updates().axpby(y.storage(), x.storage(), a, b);
     }
 
     /** t *= s for a single-element tensor s that stays on the backend (gradient clipping). */
@@ -69,15 +69,15 @@ public final class InPlace {
         Ops.floatsOnOneBackend("scale", t, s);
         if (s.numel() != 1) throw new IllegalArgumentException("scale: the factor must have one element, got " + Shape.str(s.shape()));
         int[] shape = t.shape();
-        t.backend().binary(BinaryOp.MUL, t.storage(), shape, s.storage(), new int[0], t.storage(), shape);
+        t.backend().elementwise().binary(BinaryOp.MUL, t.storage(), shape, s.storage(), new int[0], t.storage(), shape);
     }
 
     /** t = min(t, s) elementwise with a host scalar. */
     public static void clampMax(Tensor t, float s) {
-        t.backend().scalar(ScalarOp.MIN, t.storage(), s, t.storage());
+        t.backend().elementwise().scalar(ScalarOp.MIN, t.storage(), s, t.storage());
     }
 
-    /** One AdamW step (see {@link rrcm.backend.Backend#adamw}); p, g, m and v share one shape. */
+    /** One AdamW step (see {@link rrcm.backend.UpdateOps#adamw}); p, g, m and v share one shape. */
     /**
      * {@link #adamw} on every tensor of a list, in one backend call (one launch on a device): p[i] with
      * learning rate lr * lrScale[i] and weight decay weightDecay[i], all on one backend.
@@ -99,7 +99,7 @@ public final class InPlace {
             vs[i] = v.get(i).storage();
         }
         float bias1 = (float) (1 - Math.pow(beta1, step)), bias2 = (float) (1 - Math.pow(beta2, step));
-        p.get(0).backend().adamwAll(ps, gs, ms, vs, lr, lrScale, weightDecay, beta1, beta2, eps, bias1, bias2);
+        p.get(0).backend().updates().adamwAll(ps, gs, ms, vs, lr, lrScale, weightDecay, beta1, beta2, eps, bias1, bias2);
     }
 
     public static void adamw(Tensor p, Tensor g, Tensor m, Tensor v, float lr, float beta1, float beta2, float eps,
@@ -108,7 +108,7 @@ public final class InPlace {
         same("adamw", p, m);
         same("adamw", p, v);
         float bias1 = (float) (1 - Math.pow(beta1, step)), bias2 = (float) (1 - Math.pow(beta2, step));
-        p.backend().adamw(p.storage(), g.storage(), m.storage(), v.storage(), lr, beta1, beta2, eps, weightDecay,
+        p.backend().updates().adamw(p.storage(), g.storage(), m.storage(), v.storage(), lr, beta1, beta2, eps, weightDecay,
                 bias1, bias2);
     }
 }

@@ -83,7 +83,7 @@ final class Layout {
             out[i] = s[p[i]];
         }
         Tensor y = Tensor.empty(x.backend(), x.dtype(), out);
-        x.backend().permute(x.storage(), s, p, y.storage());
+        x.backend().layout().permute(x.storage(), s, p, y.storage());
         return Autograd.record("permute", y, g -> new Tensor[] {permute(g, inverse)}, x);
     }
 
@@ -105,7 +105,7 @@ final class Layout {
         }
         if (Shape.same(s, target)) return x;
         Tensor out = Tensor.empty(x.backend(), x.dtype(), target);
-        x.backend().expand(x.storage(), s, out.storage(), target);
+        x.backend().elementwise().expand(x.storage(), s, out.storage(), target);
         return Autograd.record("expand", out, g -> new Tensor[] {Pointwise.sumTo(g, s)}, x);
     }
 
@@ -118,11 +118,11 @@ final class Layout {
         }
         int outer = Shape.outer(s, a), inner = Shape.inner(s, a);
         Tensor out = Tensor.empty(x.backend(), x.dtype(), Shape.with(s, a, length));
-        x.backend().copyRows(x.storage(), start * inner, s[a] * inner, out.storage(), 0, length * inner, outer,
+        x.backend().layout().copyRows(x.storage(), start * inner, s[a] * inner, out.storage(), 0, length * inner, outer,
                 length * inner, false);
         return Autograd.record("narrow", out, g -> {
             Tensor gx = Tensor.zerosLike(x);
-            x.backend().copyRows(g.storage(), 0, length * inner, gx.storage(), start * inner, s[a] * inner, outer,
+            x.backend().layout().copyRows(g.storage(), 0, length * inner, gx.storage(), start * inner, s[a] * inner, outer,
                     length * inner, false);
             return new Tensor[] {gx};
         }, x);
@@ -164,7 +164,7 @@ final class Layout {
             Tensor t = parts.get(k);
             int len = t.shape()[a];
             starts[k] = at;
-            be.copyRows(t.storage(), 0, len * inner, out.storage(), at * inner, total * inner, outer, len * inner, false);
+            be.layout().copyRows(t.storage(), 0, len * inner, out.storage(), at * inner, total * inner, outer, len * inner, false);
             at += len;
         }
         Tensor[] inputs = parts.toArray(new Tensor[0]);

@@ -77,7 +77,7 @@ final class Linalg {
         int m = tx ? sx[2] : sx[1], k = tx ? sx[1] : sx[2], n = ty ? sy[1] : sy[2];
         Tensor out = Tensor.empty(x.backend(), DType.F32, new int[] {batch, m, n});
         Gemm g = new Gemm(batch, m, n, k, tx, ty, sx[0] == 1 ? 0 : m * k, sy[0] == 1 ? 0 : k * n, m * n, 1f, 0f);
-        x.backend().gemm(g, x.storage(), y.storage(), out.storage());
+        x.backend().gemm().multiply(g, x.storage(), y.storage(), out.storage());
         return out;
     }
 }

@@ -27,10 +27,10 @@ public final class Losses {
         Backend be = logits.backend();
         Tensor loss = Tensor.empty(be, DType.F32, new int[] {rows});
         Tensor lse = Tensor.empty(be, DType.F32, new int[] {rows});
-        be.crossEntropy(logits.storage(), target.storage(), loss.storage(), lse.storage(), rows, classes);
+        be.losses().crossEntropy(logits.storage(), target.storage(), loss.storage(), lse.storage(), rows, classes);
         Tensor perRow = Autograd.record("cross_entropy", loss, g -> {
             Tensor gx = Tensor.emptyLike(logits);
-            be.crossEntropyBackward(logits.storage(), lse.storage(), target.storage(), g.storage(), gx.storage(),
+            be.losses().crossEntropyBackward(logits.storage(), lse.storage(), target.storage(), g.storage(), gx.storage(),
                     rows, classes);
             return new Tensor[] {gx, null};
         }, logits, target);
@@ -55,11 +55,11 @@ public final class Losses {
         Backend be = q.backend();
         Tensor loss = Tensor.empty(be, DType.F32, new int[] {rows});
         Tensor lse = Tensor.empty(be, DType.F32, new int[] {rows});
-        be.infoNce(q.storage(), k.storage(), rows, dim, invTau, lse.storage(), loss.storage());
+        be.losses().infoNce(q.storage(), k.storage(), rows, dim, invTau, lse.storage(), loss.storage());
         Tensor perRow = Autograd.record("info_nce", loss, g -> {
             Tensor gq = Tensor.emptyLike(q);
             Tensor gk = k.requiresGrad() ? Tensor.emptyLike(k) : null;
-            be.infoNceBackward(q.storage(), k.storage(), lse.storage(), g.storage(), rows, dim, invTau, gq.storage(),
+            be.losses().infoNceBackward(q.storage(), k.storage(), lse.storage(), g.storage(), rows, dim, invTau, gq.storage(),
                     gk == null ? null : gk.storage());
             return new Tensor[] {gq, gk};
         }, q, k);

@@ -15,10 +15,10 @@ public final class Normalization {
         int cols = s[s.length - 1], rows = x.numel() / cols;
         Backend be = x.backend();
         Tensor y = Tensor.emptyLike(x);
-        be.softmax(x.storage(), y.storage(), rows, cols, log);
+        be.norm().softmax(x.storage(), y.storage(), rows, cols, log);
         return Autograd.record(name, y, g -> {
             Tensor gx = Tensor.emptyLike(x);
-            be.softmaxBackward(y.storage(), g.storage(), gx.storage(), rows, cols, log);
+            be.norm().softmaxBackward(y.storage(), g.storage(), gx.storage(), rows, cols, log);
             return new Tensor[] {gx};
         }, x);
     }
@@ -38,13 +38,13 @@ public final class Normalization {
         Tensor y = Tensor.emptyLike(x);
         Tensor mean = Tensor.empty(be, DType.F32, new int[] {rows});
         Tensor rstd = Tensor.empty(be, DType.F32, new int[] {rows});
-        be.layerNorm(x.storage(), w == null ? null : w.storage(), b == null ? null : b.storage(), eps, y.storage(),
+        be.norm().layerNorm(x.storage(), w == null ? null : w.storage(), b == null ? null : b.storage(), eps, y.storage(),
                 mean.storage(), rstd.storage(), rows, cols);
         return Autograd.record("layer_norm", y, g -> {
             Tensor gx = Tensor.emptyLike(x);
             Tensor gw = w != null && w.requiresGrad() ? Tensor.emptyLike(w) : null;
             Tensor gb = b != null && b.requiresGrad() ? Tensor.emptyLike(b) : null;
-            be.layerNormBackward(x.storage(), w == null ? null : w.storage(), mean.storage(), rstd.storage(),
+            be.norm().layerNormBackward(x.storage(), w == null ? null : w.storage(), mean.storage(), rstd.storage(),
                     g.storage(), gx.storage(), gw == null ? null : gw.storage(), gb == null ? null : gb.storage(),
                     rows, cols);
             return new Tensor[] {gx, gw, gb};
@@ -73,7 +73,7 @@ public final class Normalization {
             if (runningMean == null || runningVar == null) {
                 throw new IllegalArgumentException("batch_norm_1d: evaluation mode needs running statistics");
             }
-            be.batchNormEval(x.storage(), st(w), st(b), eps, runningMean.storage(), runningVar.storage(), y.storage(), n, c);
+            be.norm().batchNormEval(x.storage(), st(w), st(b), eps, runningMean.storage(), runningVar.storage(), y.storage(), n, c);
             return Autograd.record("batch_norm_1d_eval", y, g -> {
                 // y = (x - mean) * w / sqrt(var + eps) + b with constant running statistics
                 Tensor invstd = runningVar.add(eps).sqrt().pow(-1f);
@@ -90,13 +90,13 @@ public final class Normalization {
         }
         Tensor mean = Tensor.empty(be, DType.F32, new int[] {c});
         Tensor invstd = Tensor.empty(be, DType.F32, new int[] {c});
-        be.batchNormTrain(x.storage(), st(w), st(b), eps, momentum, st(runningMean), st(runningVar), y.storage(),
+        be.norm().batchNormTrain(x.storage(), st(w), st(b), eps, momentum, st(runningMean), st(runningVar), y.storage(),
                 mean.storage(), invstd.storage(), n, c);
         return Autograd.record("batch_norm_1d", y, g -> {
             Tensor gx = Tensor.emptyLike(x);
             Tensor gw = w != null && w.requiresGrad() ? Tensor.emptyLike(w) : null;
             Tensor gb = b != null && b.requiresGrad() ? Tensor.emptyLike(b) : null;
-            be.batchNormBackward(x.storage(), st(w), mean.storage(), invstd.storage(), g.storage(), gx.storage(),
+            be.norm().batchNormBackward(x.storage(), st(w), mean.storage(), invstd.storage(), g.storage(), gx.storage(),
                     st(gw), st(gb), n, c);
             return new Tensor[] {gx, gw, gb};
         }, x, w, b);

@@ -15,7 +15,7 @@ final class Pointwise {
         Ops.floatsOnOneBackend(name, a, b);
         int[] shape = Shape.broadcast(name, a.shape(), b.shape());
         Tensor out = Tensor.empty(a.backend(), DType.F32, shape);
-        a.backend().binary(op, a.storage(), a.shape(), b.storage(), b.shape(), out.storage(), shape);
+        a.backend().elementwise().binary(op, a.storage(), a.shape(), b.storage(), b.shape(), out.storage(), shape);
         return out;
     }
 
@@ -76,7 +76,7 @@ final class Pointwise {
     static Tensor scalar(String name, ScalarOp op, Tensor x, float s) {
         Ops.floats(name, x);
         Tensor out = Tensor.emptyLike(x);
-        x.backend().scalar(op, x.storage(), s, out.storage());
+        x.backend().elementwise().scalar(op, x.storage(), s, out.storage());
         return out;
     }
 
@@ -117,10 +117,10 @@ final class Pointwise {
         Ops.floats(name, x);
         Backend be = x.backend();
         Tensor out = Tensor.emptyLike(x);
-        be.unary(op, x.storage(), out.storage());
+        be.elementwise().unary(op, x.storage(), out.storage());
         return Autograd.record(name, out, g -> {
             Tensor gx = Tensor.emptyLike(x);
-            be.unaryBackward(op, x.storage(), out.storage(), g.storage(), gx.storage());
+            be.elementwise().unaryBackward(op, x.storage(), out.storage(), g.storage(), gx.storage());
             return new Tensor[] {gx};
         }, x);
     }
@@ -133,7 +133,7 @@ final class Pointwise {
         int[] keep = new int[gs.length];
         for (int i = 0; i < gs.length; i++) keep[i] = i < lead ? 1 : shape[i - lead] == 1 ? 1 : gs[i];
         Tensor out = Tensor.empty(g.backend(), DType.F32, keep);
-        g.backend().reduce(ReduceOp.SUM, g.storage(), gs, out.storage(), keep);
+        g.backend().reduce().reduce(ReduceOp.SUM, g.storage(), gs, out.storage(), keep);
         return out.view(shape.clone());
     }
 }

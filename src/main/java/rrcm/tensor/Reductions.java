@@ -36,7 +36,7 @@ final class Reductions {
         int[] shape = x.shape();
         int[] keep = kept(op, shape, axes);
         Tensor out = Tensor.empty(x.backend(), DType.F32, keep);
-        x.backend().reduce(kind, x.storage(), shape, out.storage(), keep);
+        x.backend().reduce().reduce(kind, x.storage(), shape, out.storage(), keep);
         return keepDim ? out : out.view(dropped(shape, keep, axes, shape.length));
     }
 

@@ -281,7 +281,7 @@ public final class Tensor {
             grad = emptyIn(buffer.owner, backend(), DType.F32, shape.clone());
             backend().copy(g.storage(), 0, grad.storage(), 0, numel());
         } else {
-            backend().binary(rrcm.backend.BinaryOp.ADD, grad.storage(), shape, g.storage(), shape, grad.storage(), shape);
+            backend().elementwise().binary(rrcm.backend.BinaryOp.ADD, grad.storage(), shape, g.storage(), shape, grad.storage(), shape);
         }
     }
 
@@ -376,9 +376,6 @@ public final class Tensor {
     public Tensor expand(int... newShape) { return Layout.expand(this, newShape); }
     /** Elements [start, start + length) along the axis (a copy). */
     public Tensor narrow(int axis, int start, int length) { return Layout.narrow(this, axis, start, length); }
-    public Tensor indexSelect(int axis, Tensor index) { return Indexing.indexSelect(this, axis, index); }
-    /** out[..., j, ...] = this[..., index[..., j, ...], ...] along the axis (torch.gather). */
-    public Tensor gather(int axis, Tensor index) { return Indexing.gather(this, axis, index); }
     /** int32 positions of the maxima along the axis (the axis removed). */
     public Tensor argmax(int axis) { return Indexing.argmax(this, axis); }
     public Tensor toFloat() { return Indexing.convert(this, DType.F32); }

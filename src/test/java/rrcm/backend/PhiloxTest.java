@@ -44,7 +44,7 @@ class PhiloxTest {
                 float[] base = new float[pixels];
                 for (int p = 0; p < pixels; p++) base[p] = 0.37f * p - 1.1f;
                 Storage noise = be.allocate(DType.F32, n * stride);
-                be.randomNormal(noise, 42, 9, 1000, 0f, 0.7f);
+                be.random().normal(noise, 42, 9, 1000, 0f, 0.7f);
                 float[] z = new float[n * stride];
                 be.download(noise, z);
                 float[] want = new float[n * pixels];
@@ -52,7 +52,7 @@ class PhiloxTest {
                     for (int p = 0; p < pixels; p++) want[i * pixels + p] = z[i * stride + p] + base[p];
                 }
                 Storage out = be.allocate(DType.F32, n * pixels);
-                be.noisyCopies(be.upload(base), pixels, stride, n, 42, 9, 1000, 0.7f, out);
+                be.random().noisyCopies(be.upload(base), pixels, stride, n, 42, 9, 1000, 0.7f, out);
                 float[] got = new float[n * pixels];
                 be.download(out, got);
                 assertArrayEquals(want, got, "pixels " + pixels);
@@ -79,7 +79,7 @@ class PhiloxTest {
         float[] z = new float[n];
         try (CpuBackend be = new CpuBackend(2)) {
             Storage s = be.allocate(DType.F32, n);
-            be.randomNormal(s, 1234, 0, 0, 0f, 1f);
+            be.random().normal(s, 1234, 0, 0, 0f, 1f);
             be.download(s, z);
         }
         double m1 = 0, m2 = 0, m3 = 0, m4 = 0;
@@ -110,8 +110,8 @@ class PhiloxTest {
         float[] one = new float[n], two = new float[n];
         try (CpuBackend a = new CpuBackend(1); CpuBackend b = new CpuBackend(2)) {
             Storage sa = a.allocate(DType.F32, n), sb = b.allocate(DType.F32, n);
-            a.randomNormal(sa, 7, 3, 1000, 0.5f, 2f);
-            b.randomNormal(sb, 7, 3, 1000, 0.5f, 2f);
+            a.random().normal(sa, 7, 3, 1000, 0.5f, 2f);
+            b.random().normal(sb, 7, 3, 1000, 0.5f, 2f);
             a.download(sa, one);
             b.download(sb, two);
         }
@@ -123,8 +123,8 @@ class PhiloxTest {
         // element i of a draw at counter c is lane i % 4 of block c + i / 4: a later slice equals a shifted draw
         try (CpuBackend be = new CpuBackend(1)) {
             Storage whole = be.allocate(DType.F32, 12), tail = be.allocate(DType.F32, 4);
-            be.randomUniform(whole, 99, 1, 10, 0f, 1f);
-            be.randomUniform(tail, 99, 1, 12, 0f, 1f);
+            be.random().uniform(whole, 99, 1, 10, 0f, 1f);
+            be.random().uniform(tail, 99, 1, 12, 0f, 1f);
             float[] w = new float[12], t = new float[4];
             be.download(whole, w);
             be.download(tail, t);

@@ -74,20 +74,7 @@ class LayoutTest {
     }
 
     @Test
-    void indexSelectWithRepeatedIndices() {
-        int[] idx = {2, 0, 2, 2, 1};
-        // libtorch's gather with the index spread over the other axes is index_select
-        int[] spread = new int[3 * 5 * 4];
-        for (int o = 0; o < 3; o++) for (int j = 0; j < 5; j++) for (int i = 0; i < 4; i++) spread[(o * 5 + j) * 4 + i] = idx[j];
-        OpCheck.compare("index_select", EXACT, ADDS, t -> t.get(0).indexSelect(1, Tensor.ofInts(idx)),
-                a -> a.get(0).gather(a.get(1), 1), In.of(20, 3, 3, 4), In.indices(spread, 3, 5, 4));
-    }
-
-    @Test
-    void gatherAndArgmax() {
-        int[] index = Data.ints(21, 4 * 2, 6);
-        OpCheck.compare("gather", EXACT, ADDS, t -> t.get(0).gather(1, t.get(1)), a -> a.get(0).gather(a.get(1), 1),
-                In.of(22, 4, 6), In.indices(index, 4, 2));
+    void argmax() {
         OpCheck.compare("argmax", EXACT, EXACT, t -> t.get(0).argmax(1), a -> a.get(0).argMax(1),
                 In.constant(Data.normal(23, 105), 5, 7, 3));
         OpCheck.compare("argmax last", EXACT, EXACT, t -> t.get(0).argmax(-1), a -> a.get(0).argMax(-1),
@@ -114,8 +101,6 @@ class LayoutTest {
         assertMessage(() -> x.narrow(1, 2, 2), "narrow");
         assertMessage(() -> Tensor.concat(List.of(x, Tensor.zeros(3, 3)), 1), "concat");
         assertMessage(() -> x.expand(3, 3), "expand");
-        assertMessage(() -> x.indexSelect(0, Tensor.of(new float[] {0})), "indexSelect");
-        assertMessage(() -> x.indexSelect(0, Tensor.ofInts(new int[] {5})), "index_select");
         assertMessage(() -> x.add(Tensor.zeros(3, 2)), "add");
         assertMessage(() -> x.sum(2, false), "axis 2");
     }

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import rrcm.backend.AttentionOps;
 import rrcm.backend.AttentionShape;
 
 /**
@@ -38,7 +39,30 @@ import rrcm.backend.AttentionShape;
  * key blocks (the online rescaling), and BK is a constant. exp and the sums across lanes are
  * {@link CpuMath}'s, whose results do not depend on the JIT's state either.
  */
-final class CpuAttention {
+final class CpuAttention extends AttentionOps<CpuStorage> {
+    private final Parallel par;
+    private final java.util.concurrent.atomic.LongAdder productFlops;
+
+    CpuAttention(CpuBackend backend, Parallel par, java.util.concurrent.atomic.LongAdder productFlops) {
+        super(backend, CpuStorage.class);
+        this.par = par;
+        this.productFlops = productFlops;
+    }
+
+    @Override
+    protected void doForward(AttentionShape s, CpuStorage q, CpuStorage k, CpuStorage v, CpuStorage o, CpuStorage lse) {
+        forward(par, s, q.floats(), k.floats(), v.floats(), o.floats(), lse.floats());
+        productFlops.add(4L * s.heads() * s.tq() * s.tk() * s.dh()); // S = q k^T and P v
+    }
+
+    @Override
+    protected void doBackward(AttentionShape s, CpuStorage q, CpuStorage k, CpuStorage v, CpuStorage o, CpuStorage lse,
+                              CpuStorage go, CpuStorage gq, CpuStorage gk, CpuStorage gv) {
+        backward(par, s, q.floats(), k.floats(), v.floats(), o.floats(), lse.floats(), go.floats(), gq.floats(), gk.floats(),
+                gv.floats());
+        productFlops.add(10L * s.heads() * s.tq() * s.tk() * s.dh()); // S again, dP, dV, dK, dQ
+    }
+
     private static final VectorSpecies<Float> S = CpuTuning.FLOATS;
     private static final int L = S.length();
     /** Tiles of 4 rows by 4 vectors (16 sums) where there are 32 vector registers, else 4 by 2. */
@@ -48,7 +72,6 @@ final class CpuAttention {
     /** Query rows per block at most: two (BQ, BK) score blocks stay well inside L2. */
     private static final int BQ = 128;
 
-    private CpuAttention() {}
 
     static void forward(Parallel par, AttentionShape s, float[] q, float[] k, float[] v, float[] o, float[] lse) {
         int rows = blockSize(s.tq(), BQ, par.threads(), s.heads());

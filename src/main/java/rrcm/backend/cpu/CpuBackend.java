@@ -3,16 +3,19 @@ package rrcm.backend.cpu;
 import java.lang.ref.Cleaner;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import rrcm.backend.AttentionShape;
+import rrcm.backend.AttentionOps;
 import rrcm.backend.Backend;
-import rrcm.backend.BinaryOp;
 import rrcm.backend.DType;
-import rrcm.backend.Gemm;
+import rrcm.backend.ElementwiseOps;
+import rrcm.backend.GemmOps;
+import rrcm.backend.LayoutOps;
+import rrcm.backend.LossOps;
 import rrcm.backend.MemoryStats;
-import rrcm.backend.ReduceOp;
-import rrcm.backend.ScalarOp;
+import rrcm.backend.NormOps;
+import rrcm.backend.RandomOps;
+import rrcm.backend.ReduceOps;
 import rrcm.backend.Storage;
-import rrcm.backend.UnaryOp;
+import rrcm.backend.UpdateOps;
 
 /**
  * The pure-Java backend: Vector API inner loops, one shared thread pool, and a pool of released
@@ -26,8 +29,27 @@ public final class CpuBackend implements Backend, AutoCloseable {
     private final AtomicLong liveBytes = new AtomicLong();
     private final LongAdder productFlops = new LongAdder();
 
+    private final CpuRandom random;
+    private final CpuElementwise elementwise;
+    private final CpuReduce reduce;
+    private final CpuGemm gemm;
+    private final CpuNorm norm;
+    private final CpuAttention attention;
+    private final CpuLosses losses;
+    private final CpuUpdates updates;
+    private final CpuLayout layout;
+
     public CpuBackend(int threads) {
         this.par = new Parallel(threads);
+        this.random = new CpuRandom(this, par);
+        this.elementwise = new CpuElementwise(this, par);
+        this.reduce = new CpuReduce(this, par);
+        this.gemm = new CpuGemm(this, par, productFlops);
+        this.norm = new CpuNorm(this, par);
+        this.attention = new CpuAttention(this, par, productFlops);
+        this.losses = new CpuLosses(this, par, productFlops);
+        this.updates = new CpuUpdates(this, par);
+        this.layout = new CpuLayout(this, par);
     }
 
     public int threads() {
@@ -128,7 +150,7 @@ public final class CpuBackend implements Backend, AutoCloseable {
 
     @Override
     public void download(Storage src, float[] dst) {
-        float[] f = f(src);
+        float[] f = typed(src, DType.F32, "download").floats();
         if (dst.length != f.length) throw new IllegalArgumentException("download: storage has " + f.length
                 + " elements, the destination " + dst.length);
         System.arraycopy(f, 0, dst, 0, f.length);
@@ -136,7 +158,7 @@ public final class CpuBackend implements Backend, AutoCloseable {
 
     @Override
     public void download(Storage src, int[] dst) {
-        int[] v = i(src);
+        int[] v = typed(src, DType.I32, "download").ints();
         if (dst.length != v.length) throw new IllegalArgumentException("download: storage has " + v.length
                 + " elements, the destination " + dst.length);
         System.arraycopy(v, 0, dst, 0, v.length);
@@ -178,6 +200,12 @@ public final class CpuBackend implements Backend, AutoCloseable {
         return new MemoryStats(liveBytes.get(), pool.pooledBytes(), pool.freshAllocations());
     }
 
+    private CpuStorage typed(Storage s, DType dtype, String op) {
+        CpuStorage c = own(s, op);
+        if (c.dtype() != dtype) throw new IllegalArgumentException(op + ": expected " + dtype + " storage, got " + c.dtype());
+        return c;
+    }
+
     private CpuStorage own(Storage s, String op) {
         if (s == null) throw new NullPointerException(op + ": storage is null");
         if (!(s instanceof CpuStorage c) || c.backend() != this) {
@@ -190,241 +218,50 @@ public final class CpuBackend implements Backend, AutoCloseable {
         return c;
     }
 
-    private float[] f(Storage s) {
-        CpuStorage c = own(s, "cpu");
-        if (c.dtype() != DType.F32) throw new IllegalArgumentException("expected float32 storage, got " + c.dtype());
-        return c.floats();
-    }
-
-    private float[] fOrNull(Storage s) {
-        return s == null ? null : f(s);
-    }
-
-    private int[] i(Storage s) {
-        CpuStorage c = own(s, "cpu");
-        if (c.dtype() != DType.I32) throw new IllegalArgumentException("expected int32 storage, got " + c.dtype());
-        return c.ints();
-    }
-
-    // ---- randomness ------------------------------------------------------------------------------
+    // ---- the op families ------------------------------------------------------------------------
 
     @Override
-    public void randomNormal(Storage out, long seed, long stream, long counter, float mean, float std) {
-        CpuRandom.normal(par, f(out), seed, stream, counter, mean, std);
+    public RandomOps<?> random() {
+        return random;
     }
 
     @Override
-    public void noisyCopies(Storage base, int pixels, int stride, int n, long seed, long stream, long counter, float std,
-                            Storage out) {
-        CpuRandom.noisyCopies(par, f(base), pixels, stride, n, seed, stream, counter, std, f(out));
+    public ElementwiseOps<?> elementwise() {
+        return elementwise;
     }
 
     @Override
-    public void noiseLevels(Storage x, Storage z, float[] t, float[] scale, Storage[] out) {
-        float[][] outs = new float[out.length][];
-        for (int l = 0; l < out.length; l++) outs[l] = f(out[l]);
-        rrcm.backend.NoiseLayout.checkLevels(x.numel(), z.numel(), t, scale, out);
-        CpuElementwise.noiseLevels(par, f(x), f(z), t, scale, outs);
+    public ReduceOps<?> reduce() {
+        return reduce;
     }
 
     @Override
-    public void randomUniform(Storage out, long seed, long stream, long counter, float low, float high) {
-        CpuRandom.uniform(par, f(out), seed, stream, counter, low, high);
-    }
-
-    // ---- elementwise -----------------------------------------------------------------------------
-
-    @Override
-    public void unary(UnaryOp op, Storage x, Storage out) {
-        CpuElementwise.unary(par, op, f(x), f(out));
+    public GemmOps<?> gemm() {
+        return gemm;
     }
 
     @Override
-    public void unaryBackward(UnaryOp op, Storage x, Storage y, Storage gy, Storage gx) {
-        CpuElementwise.unaryBackward(par, op, op.backwardUsesOutput() ? f(y) : f(x), f(gy), f(gx));
+    public NormOps<?> norm() {
+        return norm;
     }
 
     @Override
-    public void scalar(ScalarOp op, Storage x, float s, Storage out) {
-        CpuElementwise.scalar(par, op, f(x), s, f(out));
+    public AttentionOps<?> attention() {
+        return attention;
     }
 
     @Override
-    public void binary(BinaryOp op, Storage a, int[] aShape, Storage b, int[] bShape, Storage out, int[] outShape) {
-        CpuElementwise.binary(par, op, f(a), aShape, f(b), bShape, f(out), outShape);
+    public LossOps<?> losses() {
+        return losses;
     }
 
     @Override
-    public void expand(Storage src, int[] srcShape, Storage dst, int[] dstShape) {
-        CpuElementwise.expand(par, f(src), srcShape, f(dst), dstShape);
+    public UpdateOps<?> updates() {
+        return updates;
     }
 
     @Override
-    public void reduce(ReduceOp op, Storage x, int[] shape, Storage out, int[] outShape) {
-        CpuReduce.reduce(par, op, f(x), shape, f(out), outShape);
-    }
-
-    @Override
-    public void gemm(Gemm g, Storage a, Storage b, Storage c) {
-        CpuGemm.gemm(par, g, f(a), f(b), f(c));
-        productFlops.add(g.flops());
-    }
-
-    // ---- normalization ---------------------------------------------------------------------------
-
-    @Override
-    public void softmax(Storage x, Storage y, int rows, int cols, boolean log) {
-        CpuSoftmax.forward(par, f(x), f(y), rows, cols, log);
-    }
-
-    @Override
-    public void softmaxBackward(Storage y, Storage gy, Storage gx, int rows, int cols, boolean log) {
-        CpuSoftmax.backward(par, f(y), f(gy), f(gx), rows, cols, log);
-    }
-
-    @Override
-    public void layerNorm(Storage x, Storage w, Storage b, float eps, Storage y, Storage mean, Storage rstd,
-                          int rows, int cols) {
-        CpuNorm.layerNorm(par, f(x), fOrNull(w), fOrNull(b), eps, f(y), f(mean), f(rstd), rows, cols);
-    }
-
-    @Override
-    public void layerNormBackward(Storage x, Storage w, Storage mean, Storage rstd, Storage gy, Storage gx,
-                                  Storage gw, Storage gb, int rows, int cols) {
-        CpuNorm.layerNormBackward(par, f(x), fOrNull(w), f(mean), f(rstd), f(gy), f(gx), fOrNull(gw), fOrNull(gb),
-                rows, cols);
-    }
-
-    @Override
-    public void batchNormTrain(Storage x, Storage w, Storage b, float eps, float momentum, Storage runningMean,
-                               Storage runningVar, Storage y, Storage mean, Storage invstd, int n, int c) {
-        CpuNorm.batchNormTrain(par, f(x), fOrNull(w), fOrNull(b), eps, momentum, fOrNull(runningMean),
-                fOrNull(runningVar), f(y), f(mean), f(invstd), n, c);
-    }
-
-    @Override
-    public void batchNormEval(Storage x, Storage w, Storage b, float eps, Storage runningMean, Storage runningVar,
-                              Storage y, int n, int c) {
-        CpuNorm.batchNormEval(par, f(x), fOrNull(w), fOrNull(b), eps, f(runningMean), f(runningVar), f(y), n, c);
-    }
-
-    @Override
-    public void batchNormBackward(Storage x, Storage w, Storage mean, Storage invstd, Storage gy, Storage gx,
-                                  Storage gw, Storage gb, int n, int c) {
-        CpuNorm.batchNormBackward(par, f(x), fOrNull(w), f(mean), f(invstd), f(gy), f(gx), fOrNull(gw),
-                fOrNull(gb), n, c);
-    }
-
-    // ---- attention and losses --------------------------------------------------------------------
-
-    @Override
-    public void attention(AttentionShape s, Storage q, Storage k, Storage v, Storage o, Storage lse) {
-        CpuAttention.forward(par, s, f(q), f(k), f(v), f(o), f(lse));
-        productFlops.add(4L * s.heads() * s.tq() * s.tk() * s.dh()); // S = q k^T and P v
-    }
-
-    @Override
-    public void attentionBackward(AttentionShape s, Storage q, Storage k, Storage v, Storage o, Storage lse,
-                                  Storage go, Storage gq, Storage gk, Storage gv) {
-        CpuAttention.backward(par, s, f(q), f(k), f(v), f(o), f(lse), f(go), f(gq), f(gk), f(gv));
-        productFlops.add(10L * s.heads() * s.tq() * s.tk() * s.dh()); // S again, dP, dV, dK, dQ
-    }
-
-    @Override
-    public void crossEntropy(Storage logits, Storage target, Storage loss, Storage lse, int rows, int classes) {
-        boolean hard = target.dtype() == DType.I32;
-        CpuLosses.crossEntropy(par, f(logits), hard ? i(target) : null, hard ? null : f(target), f(loss), f(lse),
-                rows, classes);
-    }
-
-    @Override
-    public void crossEntropyBackward(Storage logits, Storage lse, Storage target, Storage gLoss, Storage gx,
-                                     int rows, int classes) {
-        boolean hard = target.dtype() == DType.I32;
-        CpuLosses.crossEntropyBackward(par, f(logits), f(lse), hard ? i(target) : null, hard ? null : f(target),
-                f(gLoss), f(gx), rows, classes);
-    }
-
-    @Override
-    public void infoNce(Storage q, Storage k, int rows, int dim, float invTau, Storage lse, Storage loss) {
-        CpuInfoNce.forward(par, f(q), f(k), rows, dim, invTau, f(lse), f(loss));
-        productFlops.add(2L * rows * rows * dim);
-    }
-
-    @Override
-    public void infoNceBackward(Storage q, Storage k, Storage lse, Storage gLoss, int rows, int dim, float invTau, Storage gq,
-                                Storage gk) {
-        CpuInfoNce.backward(par, f(q), f(k), f(lse), f(gLoss), rows, dim, invTau, f(gq), gk == null ? null : f(gk));
-        productFlops.add((gk == null ? 4L : 6L) * rows * rows * dim); // the logits again, dq, dk
-    }
-
-    // ---- optimizer updates -----------------------------------------------------------------------
-
-    @Override
-    public void adamw(Storage p, Storage g, Storage m, Storage v, float lr, float beta1, float beta2, float eps,
-                      float weightDecay, float bias1, float bias2) {
-        CpuUpdates.adamw(par, f(p), f(g), f(m), f(v), lr, beta1, beta2, eps, weightDecay, bias1, bias2);
-    }
-
-    @Override
-    public void adamwAll(Storage[] p, Storage[] g, Storage[] m, Storage[] v, float lr, float[] lrScale, float[] weightDecay,
-                         float beta1, float beta2, float eps, float bias1, float bias2) {
-        rrcm.backend.UpdateLists.check("adamw_all", p, g, m, v, lrScale, weightDecay);
-        for (int i = 0; i < p.length; i++) {
-            adamw(p[i], g[i], m[i], v[i], lr * lrScale[i], beta1, beta2, eps, weightDecay[i], bias1, bias2);
-        }
-    }
-
-    @Override
-    public void axpbyAll(Storage[] y, Storage[] x, float a, float b) {
-        rrcm.backend.UpdateLists.checkPairs("axpby_all", y, x);
-        for (int i = 0; i < y.length; i++) axpby(y[i], x[i], a, b);
-    }
-
-    @Override
-    public void axpby(Storage y, Storage x, float a, float b) {
-        CpuUpdates.axpby(par, f(y), f(x), a, b);
-    }
-
-    // ---- layout ----------------------------------------------------------------------------------
-
-    @Override
-    public void copyRows(Storage src, int srcOffset, int srcStride, Storage dst, int dstOffset, int dstStride,
-                         int rows, int rowLength, boolean accumulate) {
-        CpuStorage s = own(src, "copy_rows"), d = own(dst, "copy_rows");
-        CpuLayout.copyRows(par, s.array(), srcOffset, srcStride, d.array(), dstOffset, dstStride, rows, rowLength,
-                accumulate);
-    }
-
-    @Override
-    public void permute(Storage src, int[] shape, int[] perm, Storage dst) {
-        CpuLayout.permute(par, own(src, "permute").array(), shape, perm, own(dst, "permute").array());
-    }
-
-    @Override
-    public void indexSelect(Storage src, int outer, int axis, int inner, Storage index, int count, Storage dst) {
-        CpuLayout.indexSelect(par, own(src, "index_select").array(), outer, axis, inner, i(index), count,
-                own(dst, "index_select").array());
-    }
-
-    @Override
-    public void indexAdd(Storage src, int outer, int axis, int inner, Storage index, int count, Storage dst) {
-        CpuLayout.indexAdd(par, f(src), outer, axis, inner, i(index), count, f(dst));
-    }
-
-    @Override
-    public void gather(Storage src, int outer, int axis, int inner, Storage index, int count, Storage dst) {
-        CpuLayout.gather(par, own(src, "gather").array(), outer, axis, inner, i(index), count,
-                own(dst, "gather").array());
-    }
-
-    @Override
-    public void scatterAdd(Storage src, int outer, int axis, int inner, Storage index, int count, Storage dst) {
-        CpuLayout.scatterAdd(par, f(src), outer, axis, inner, i(index), count, f(dst));
-    }
-
-    @Override
-    public void argmax(Storage src, int outer, int axis, int inner, Storage dst) {
-        CpuLayout.argmax(par, f(src), outer, axis, inner, i(dst));
+    public LayoutOps<?> layout() {
+        return layout;
     }
 }

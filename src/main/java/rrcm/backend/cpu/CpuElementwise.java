@@ -5,7 +5,9 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import rrcm.backend.BinaryOp;
+import rrcm.backend.ElementwiseOps;
 import rrcm.backend.ScalarOp;
+import rrcm.backend.ShapePlan;
 import rrcm.backend.UnaryOp;
 
 /**
@@ -15,11 +17,42 @@ import rrcm.backend.UnaryOp;
  * gets the same bits wherever it sits. The transcendental ops are CpuMath's range kernels; log, tanh
  * and general powers stay scalar, java.lang.Math's versions being identical in every JIT state.
  */
-final class CpuElementwise {
+final class CpuElementwise extends ElementwiseOps<CpuStorage> {
+    private final Parallel par;
+
+    CpuElementwise(CpuBackend backend, Parallel par) {
+        super(backend, CpuStorage.class);
+        this.par = par;
+    }
+
+    @Override
+    protected void doUnary(UnaryOp op, CpuStorage x, CpuStorage out) {
+        unary(par, op, x.floats(), out.floats());
+    }
+
+    @Override
+    protected void doUnaryBackward(UnaryOp op, CpuStorage t, CpuStorage gy, CpuStorage gx) {
+        unaryBackward(par, op, t.floats(), gy.floats(), gx.floats());
+    }
+
+    @Override
+    protected void doScalar(ScalarOp op, CpuStorage x, float s, CpuStorage out) {
+        scalar(par, op, x.floats(), s, out.floats());
+    }
+
+    @Override
+    protected void doBinary(BinaryOp op, CpuStorage a, CpuStorage b, CpuStorage out, ShapePlan.Broadcast plan) {
+        binary(par, op, a.floats(), b.floats(), out.floats(), new Broadcast(plan));
+    }
+
+    @Override
+    protected void doExpand(CpuStorage src, CpuStorage dst, ShapePlan.Broadcast plan) {
+        expand(par, src.floats(), dst.floats(), new Broadcast(plan));
+    }
+
     private static final VectorSpecies<Float> S = CpuTuning.FLOATS;
     private static final int L = S.length();
 
-    private CpuElementwise() {}
 
     // ---- unary -----------------------------------------------------------------------------------
 
@@ -113,9 +146,7 @@ final class CpuElementwise {
      * The output is walked as rows of its last merged dimension; in each row a and b advance with
      * stride 1 or 0 (broadcast), so bias rows, per-row scalars and equal shapes all hit a vector loop.
      */
-    static void binary(Parallel par, BinaryOp op, float[] a, int[] aShape, float[] b, int[] bShape,
-                       float[] out, int[] outShape) {
-        Broadcast plan = Broadcast.of(aShape, bShape, outShape);
+    static void binary(Parallel par, BinaryOp op, float[] a, float[] b, float[] out, Broadcast plan) {
         int n = plan.inner();
         boolean aRuns = plan.innerStrideA() == 1, bRuns = plan.innerStrideB() == 1;
         par.forRange(plan.rows(), n, (r0, r1) -> {
@@ -142,22 +173,7 @@ final class CpuElementwise {
         });
     }
 
-    /** out[l] = (x + t[l] z) scale[l] for every level, one sweep over x and z (see Backend#noiseLevels). */
-    static void noiseLevels(Parallel par, float[] x, float[] z, float[] t, float[] scale, float[][] out) {
-        par.forRange(x.length, 2L + 2L * out.length, (from, to) -> {
-            int i = from;
-            for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
-                FloatVector vx = FloatVector.fromArray(S, x, i), vz = FloatVector.fromArray(S, z, i);
-                for (int l = 0; l < out.length; l++) vx.add(vz.mul(t[l])).mul(scale[l]).intoArray(out[l], i);
-            }
-            for (; i < to; i++) {
-                for (int l = 0; l < out.length; l++) out[l][i] = (x[i] + z[i] * t[l]) * scale[l];
-            }
-        });
-    }
-
-    static void expand(Parallel par, float[] src, int[] srcShape, float[] dst, int[] dstShape) {
-        Broadcast plan = Broadcast.of(srcShape, dstShape, dstShape);
+    static void expand(Parallel par, float[] src, float[] dst, Broadcast plan) {
         int inner = plan.inner();
         par.forRange(plan.rows(), inner, (r0, r1) -> {
             for (int r = r0; r < r1; r++) {

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import rrcm.backend.Gemm;
+import rrcm.backend.GemmOps;
 
 /**
  * Batched GEMM on the CPU (see {@link Gemm} for the contract), blocked in the GotoBLAS/BLIS way.
@@ -38,7 +39,22 @@ import rrcm.backend.Gemm;
  * computes it, so the result does not depend on the thread count. Tiles that stick out of C run on a
  * scratch tile that is copied in and out.
  */
-final class CpuGemm {
+final class CpuGemm extends GemmOps<CpuStorage> {
+    private final Parallel par;
+    private final java.util.concurrent.atomic.LongAdder productFlops;
+
+    CpuGemm(CpuBackend backend, Parallel par, java.util.concurrent.atomic.LongAdder productFlops) {
+        super(backend, CpuStorage.class);
+        this.par = par;
+        this.productFlops = productFlops;
+    }
+
+    @Override
+    protected void doMultiply(Gemm g, CpuStorage a, CpuStorage b, CpuStorage c) {
+        gemm(par, g, a.floats(), b.floats(), c.floats());
+        productFlops.add(g.flops());
+    }
+
     /** 512-bit on AVX-512 machines; elsewhere the widest there is (CpuTuning). */
     private static final VectorSpecies<Float> S = CpuTuning.FLOATS;
     private static final int V = S.length();
@@ -72,7 +88,6 @@ final class CpuGemm {
 
     private static final ThreadLocal<Space> SPACE = ThreadLocal.withInitial(Space::new);
 
-    private CpuGemm() {}
 
     static void gemm(Parallel par, Gemm g, float[] a, float[] b, float[] c) {
         long work = (long) g.m() * g.n() * g.k();

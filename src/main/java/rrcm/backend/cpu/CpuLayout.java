@@ -1,8 +1,27 @@
 package rrcm.backend.cpu;
 
+import rrcm.backend.LayoutOps;
+
 /** Copies between layouts: runs of rows, permutations, and the index ops with their scatter-adds. */
-final class CpuLayout {
-    private CpuLayout() {}
+final class CpuLayout extends LayoutOps<CpuStorage> {
+    private final Parallel par;
+
+    CpuLayout(CpuBackend backend, Parallel par) {
+        super(backend, CpuStorage.class);
+        this.par = par;
+    }
+
+    @Override
+    protected void doCopyRows(CpuStorage src, int srcOffset, int srcStride, CpuStorage dst, int dstOffset, int dstStride,
+                              int rows, int rowLength, boolean accumulate) {
+        copyRows(par, src.array(), srcOffset, srcStride, dst.array(), dstOffset, dstStride, rows, rowLength, accumulate);
+    }
+
+    @Override
+    protected void doPermute(CpuStorage src, int[] shape, int[] perm, CpuStorage dst) {
+        permute(par, src.array(), shape, perm, dst.array());
+    }
+
 
     static void copyRows(Parallel par, Object src, int srcOffset, int srcStride, Object dst, int dstOffset,
                          int dstStride, int rows, int rowLength, boolean accumulate) {
@@ -74,89 +93,5 @@ final class CpuLayout {
                 }
             }
         });
-    }
-
-    static void indexSelect(Parallel par, Object src, int outer, int axis, int inner, int[] index, int count,
-                            Object dst) {
-        for (int j = 0; j < count; j++) checkIndex("index_select", index[j], axis);
-        par.forRange(outer * count, inner, (t0, t1) -> {
-            for (int t = t0; t < t1; t++) {
-                int o = t / count, j = t % count;
-                System.arraycopy(src, (o * axis + index[j]) * inner, dst, t * inner, inner);
-            }
-        });
-    }
-
-    /** Serial over the index so that repeated indices add up deterministically; parallel over outer. */
-    static void indexAdd(Parallel par, float[] src, int outer, int axis, int inner, int[] index, int count,
-                         float[] dst) {
-        for (int j = 0; j < count; j++) checkIndex("index_add", index[j], axis);
-        par.forRange(outer, (long) count * inner, (o0, o1) -> {
-            for (int o = o0; o < o1; o++) {
-                for (int j = 0; j < count; j++) {
-                    int s = (o * count + j) * inner, d = (o * axis + index[j]) * inner;
-                    for (int i = 0; i < inner; i++) dst[d + i] += src[s + i];
-                }
-            }
-        });
-    }
-
-    static void gather(Parallel par, Object src, int outer, int axis, int inner, int[] index, int count,
-                       Object dst) {
-        par.forRange(outer, (long) count * inner, (o0, o1) -> {
-            for (int o = o0; o < o1; o++) {
-                for (int j = 0; j < count; j++) {
-                    for (int i = 0; i < inner; i++) {
-                        int at = (o * count + j) * inner + i;
-                        int k = index[at];
-                        checkIndex("gather", k, axis);
-                        int from = (o * axis + k) * inner + i;
-                        if (src instanceof float[] fs) ((float[]) dst)[at] = fs[from];
-                        else ((int[]) dst)[at] = ((int[]) src)[from];
-                    }
-                }
-            }
-        });
-    }
-
-    static void scatterAdd(Parallel par, float[] src, int outer, int axis, int inner, int[] index, int count,
-                           float[] dst) {
-        par.forRange(outer, (long) count * inner, (o0, o1) -> {
-            for (int o = o0; o < o1; o++) {
-                for (int j = 0; j < count; j++) {
-                    for (int i = 0; i < inner; i++) {
-                        int at = (o * count + j) * inner + i;
-                        int k = index[at];
-                        checkIndex("scatter_add", k, axis);
-                        dst[(o * axis + k) * inner + i] += src[at];
-                    }
-                }
-            }
-        });
-    }
-
-    static void argmax(Parallel par, float[] src, int outer, int axis, int inner, int[] dst) {
-        par.forRange(outer * inner, axis, (t0, t1) -> {
-            for (int t = t0; t < t1; t++) {
-                int o = t / inner, i = t % inner;
-                int base = o * axis * inner + i;
-                int best = 0;
-                float bestValue = src[base];
-                for (int j = 1; j < axis && !Float.isNaN(bestValue); j++) {
-                    float v = src[base + j * inner];
-                    if (v > bestValue || Float.isNaN(v)) {
-                        best = j;
-                        bestValue = v;
-                    }
-                }
-                dst[t] = best;
-            }
-        });
-    }
-
-    private static void checkIndex(String op, int k, int axis) {
-        if (k < 0 || k >= axis) {
-            throw new IndexOutOfBoundsException(op + ": index " + k + " is outside [0, " + axis + ")");
-        }
     }
 }

@@ -1,8 +1,10 @@
 package rrcm.backend.cpu;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import rrcm.backend.NormOps;
 
 /**
  * LayerNorm over rows and BatchNorm1d over columns. Statistics are two-pass (mean, then the centred
@@ -10,12 +12,66 @@ import jdk.incubator.vector.VectorSpecies;
  * sees one read and one write. Parameter gradients are summed per fixed block of rows and the blocks
  * added in order, so they do not depend on the thread count.
  */
-final class CpuNorm {
+final class CpuNorm extends NormOps<CpuStorage> {
+    private final Parallel par;
+
+    CpuNorm(CpuBackend backend, Parallel par) {
+        super(backend, CpuStorage.class);
+        this.par = par;
+    }
+
+    @Override
+    protected void doSoftmax(CpuStorage x, CpuStorage y, int rows, int cols, boolean log) {
+        softmax(par, x.floats(), y.floats(), rows, cols, log);
+    }
+
+    @Override
+    protected void doSoftmaxBackward(CpuStorage y, CpuStorage gy, CpuStorage gx, int rows, int cols, boolean log) {
+        softmaxBackward(par, y.floats(), gy.floats(), gx.floats(), rows, cols, log);
+    }
+
+    @Override
+    protected void doLayerNorm(CpuStorage x, CpuStorage w, CpuStorage b, float eps, CpuStorage y, CpuStorage mean,
+                               CpuStorage rstd, int rows, int cols) {
+        layerNorm(par, x.floats(), floats(w), floats(b), eps, y.floats(), mean.floats(), rstd.floats(), rows, cols);
+    }
+
+    @Override
+    protected void doLayerNormBackward(CpuStorage x, CpuStorage w, CpuStorage mean, CpuStorage rstd, CpuStorage gy,
+                                       CpuStorage gx, CpuStorage gw, CpuStorage gb, int rows, int cols) {
+        layerNormBackward(par, x.floats(), floats(w), mean.floats(), rstd.floats(), gy.floats(), gx.floats(), floats(gw),
+                floats(gb), rows, cols);
+    }
+
+    @Override
+    protected void doBatchNormTrain(CpuStorage x, CpuStorage w, CpuStorage b, float eps, float momentum,
+                                    CpuStorage runningMean, CpuStorage runningVar, CpuStorage y, CpuStorage mean,
+                                    CpuStorage invstd, int n, int c) {
+        batchNormTrain(par, x.floats(), floats(w), floats(b), eps, momentum, floats(runningMean), floats(runningVar),
+                y.floats(), mean.floats(), invstd.floats(), n, c);
+    }
+
+    @Override
+    protected void doBatchNormEval(CpuStorage x, CpuStorage w, CpuStorage b, float eps, CpuStorage runningMean,
+                                   CpuStorage runningVar, CpuStorage y, int n, int c) {
+        batchNormEval(par, x.floats(), floats(w), floats(b), eps, runningMean.floats(), runningVar.floats(), y.floats(), n, c);
+    }
+
+    @Override
+    protected void doBatchNormBackward(CpuStorage x, CpuStorage w, CpuStorage mean, CpuStorage invstd, CpuStorage gy,
+                                       CpuStorage gx, CpuStorage gw, CpuStorage gb, int n, int c) {
+        batchNormBackward(par, x.floats(), floats(w), mean.floats(), invstd.floats(), gy.floats(), gx.floats(), floats(gw),
+                floats(gb), n, c);
+    }
+
+    private static float[] floats(CpuStorage s) {
+        return s == null ? null : s.floats();
+    }
+
     private static final VectorSpecies<Float> S = CpuTuning.FLOATS;
     private static final int L = S.length();
     private static final int ROW_BLOCKS = 32;
 
-    private CpuNorm() {}
 
     static void layerNorm(Parallel par, float[] x, float[] w, float[] b, float eps, float[] y, float[] mean,
                           float[] rstd, int rows, int cols) {
@@ -205,5 +261,89 @@ final class CpuNorm {
         for (float[] p : partial) {
             for (int i = 0; i < out.length; i++) out[i] += p[i];
         }
+    }
+
+    // ---- softmax and log-softmax over rows: the row's maximum, then e^(x - max) written out and summed in the
+    // same sweep, then one scaling sweep while the row is still in L1 (one read and one write per element)
+
+
+
+    static void softmax(Parallel par, float[] x, float[] y, int rows, int cols, boolean log) {
+        par.forRange(rows, 3L * cols, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int off = r * cols;
+                float max = max(x, off, cols);
+                float sum = CpuMath.expSum(x, off, max, y, off, cols);
+                // softmax: y / sum; log-softmax: x - (max + log sum)
+                float shift = max + (float) Math.log(sum), scale = 1f / sum;
+                int i = 0;
+                for (int bound = S.loopBound(cols); i < bound; i += L) {
+                    FloatVector v = log ? FloatVector.fromArray(S, x, off + i).sub(shift) : FloatVector.fromArray(S, y, off + i).mul(scale);
+                    v.intoArray(y, off + i);
+                }
+                if (i < cols) {
+                    VectorMask<Float> m = S.indexInRange(i, cols);
+                    FloatVector v = log ? FloatVector.fromArray(S, x, off + i, m).sub(shift)
+                            : FloatVector.fromArray(S, y, off + i, m).mul(scale);
+                    v.intoArray(y, off + i, m);
+                }
+            }
+        });
+    }
+
+    /** softmax: gx = y (gy - sum(gy y)); log-softmax: gx = gy - e^y sum(gy). gx may be gy. */
+    static void softmaxBackward(Parallel par, float[] y, float[] gy, float[] gx, int rows, int cols, boolean log) {
+        par.forRange(rows, 3L * cols, (r0, r1) -> {
+            float[] probs = log ? new float[cols] : null;
+            int bound = S.loopBound(cols);
+            for (int r = r0; r < r1; r++) {
+                int off = r * cols;
+                FloatVector acc = FloatVector.zero(S);
+                int i = 0;
+                for (; i < bound; i += L) {
+                    FloatVector g = FloatVector.fromArray(S, gy, off + i);
+                    acc = log ? acc.add(g) : g.fma(FloatVector.fromArray(S, y, off + i), acc);
+                }
+                if (i < cols) {
+                    VectorMask<Float> m = S.indexInRange(i, cols);
+                    FloatVector g = FloatVector.fromArray(S, gy, off + i, m);
+                    acc = log ? acc.add(g) : g.fma(FloatVector.fromArray(S, y, off + i, m), acc);
+                }
+                FloatVector dot = FloatVector.broadcast(S, CpuMath.sumLanes(acc));
+                if (log) CpuMath.exp(y, off, 0f, probs, 0, cols);
+                for (i = 0; i < bound; i += L) {
+                    FloatVector g = FloatVector.fromArray(S, gy, off + i);
+                    FloatVector out = log ? g.sub(FloatVector.fromArray(S, probs, i).mul(dot))
+                            : FloatVector.fromArray(S, y, off + i).mul(g.sub(dot));
+                    out.intoArray(gx, off + i);
+                }
+                if (i < cols) {
+                    VectorMask<Float> m = S.indexInRange(i, cols);
+                    FloatVector g = FloatVector.fromArray(S, gy, off + i, m);
+                    FloatVector out = log ? g.sub(FloatVector.fromArray(S, probs, i, m).mul(dot))
+                            : FloatVector.fromArray(S, y, off + i, m).mul(g.sub(dot));
+                    out.intoArray(gx, off + i, m);
+                }
+            }
+        });
+    }
+
+    static float max(float[] x, int off, int n) {
+        // compare and blend rather than max (see CpuMath.expSum); a NaN is skipped here and turns the
+        // row's sum, hence every output of the row, into NaN. Two running maxima hide the blend's latency.
+        FloatVector v = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), w = v;
+        int i = 0;
+        for (int bound = n - 2 * L; i <= bound; i += 2 * L) {
+            FloatVector a = FloatVector.fromArray(S, x, off + i), b = FloatVector.fromArray(S, x, off + i + L);
+            v = v.blend(a, a.compare(VectorOperators.GT, v));
+            w = w.blend(b, b.compare(VectorOperators.GT, w));
+        }
+        v = v.blend(w, w.compare(VectorOperators.GT, v));
+        for (; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector u = FloatVector.fromArray(S, x, off + i, m);
+            v = v.blend(u, u.compare(VectorOperators.GT, v, m));
+        }
+        return v.reduceLanes(VectorOperators.MAX);
     }
 }

@@ -3,20 +3,50 @@ package rrcm.backend.cpu;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import rrcm.backend.BoxMuller;
-import rrcm.backend.NoiseLayout;
 import rrcm.backend.Philox;
+import rrcm.backend.RandomOps;
 
 /**
  * Philox-based fills; each task draws whole blocks of four, so any split gives the same numbers. Runs of
  * {@link PhiloxLanes#BLOCKS} blocks go through the vector lanes, the rest block by block through the
  * scalar {@link Philox} and {@link BoxMuller}: the same bits either way.
  */
-final class CpuRandom {
+final class CpuRandom extends RandomOps<CpuStorage> {
+    private final Parallel par;
+
+    CpuRandom(CpuBackend backend, Parallel par) {
+        super(backend, CpuStorage.class);
+        this.par = par;
+    }
+
+    @Override
+    protected void doNormal(CpuStorage out, long seed, long stream, long counter, float mean, float std) {
+        normal(par, out.floats(), seed, stream, counter, mean, std);
+    }
+
+    @Override
+    protected void doUniform(CpuStorage out, long seed, long stream, long counter, float low, float high) {
+        uniform(par, out.floats(), seed, stream, counter, low, high);
+    }
+
+    @Override
+    protected void doNoisyCopies(CpuStorage base, int pixels, int stride, int n, long seed, long stream, long counter,
+                                 float std, CpuStorage out) {
+        noisyCopies(par, base.floats(), pixels, stride, n, seed, stream, counter, std, out.floats());
+    }
+
+    @Override
+    protected void doNoiseLevels(CpuStorage x, CpuStorage z, float[] t, float[] scale, CpuStorage[] out) {
+        float[][] outs = new float[out.length][];
+        for (int l = 0; l < out.length; l++) outs[l] = out[l].floats();
+        noiseLevels(par, x.floats(), z.floats(), t, scale, outs);
+    }
+
     private static final int BLOCKS_PER_TASK = 1024;
     private static final int LANES = PhiloxLanes.BLOCKS;
     private static final VectorSpecies<Float> S = CpuTuning.FLOATS;
+    private static final int L = S.length();
 
-    private CpuRandom() {}
 
     static void normal(Parallel par, float[] out, long seed, long stream, long counter, float mean, float std) {
         fill(par, out, true, seed, stream, counter, std, mean);
@@ -26,10 +56,9 @@ final class CpuRandom {
         fill(par, out, false, seed, stream, counter, high - low, low);
     }
 
-    /** out[i, p] = fma(z, std, 0) + base[p], z from element i * stride + p at counter (see Backend#noisyCopies). */
+    /** out[i, p] = fma(z, std, 0) + base[p], z from element i * stride + p at counter (see RandomOps#noisyCopies). */
     static void noisyCopies(Parallel par, float[] base, int pixels, int stride, int n, long seed, long stream, long counter,
                             float std, float[] out) {
-        NoiseLayout.check(pixels, stride, n, base.length, out.length);
         int blocksPerCopy = stride / 4, wholeRuns = pixels / (4 * LANES) * LANES;
         par.forRange(n, (long) stride * 8, (i0, i1) -> {
             int[] words = new int[4];
@@ -89,6 +118,20 @@ final class CpuRandom {
                 }
                 int at = blk * 4;
                 for (int w = 0; w < 4 && at + w < out.length; w++) out[at + w] = Math.fma(vals[w], scale, shift);
+            }
+        });
+    }
+
+    /** out[l] = (x + t[l] z) scale[l] for every level, one sweep over x and z (see RandomOps#noiseLevels). */
+    static void noiseLevels(Parallel par, float[] x, float[] z, float[] t, float[] scale, float[][] out) {
+        par.forRange(x.length, 2L + 2L * out.length, (from, to) -> {
+            int i = from;
+            for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
+                FloatVector vx = FloatVector.fromArray(S, x, i), vz = FloatVector.fromArray(S, z, i);
+                for (int l = 0; l < out.length; l++) vx.add(vz.mul(t[l])).mul(scale[l]).intoArray(out[l], i);
+            }
+            for (; i < to; i++) {
+                for (int l = 0; l < out.length; l++) out[l][i] = (x[i] + z[i] * t[l]) * scale[l];
             }
         });
     }

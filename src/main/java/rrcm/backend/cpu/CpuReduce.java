@@ -6,6 +6,7 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import rrcm.backend.ReduceOp;
+import rrcm.backend.ReduceOps;
 import rrcm.backend.ShapePlan;
 
 /**
@@ -14,16 +15,31 @@ import rrcm.backend.ShapePlan;
  * columns otherwise; several separate groups of reduced axes are reduced innermost group first. The
  * summation order depends only on the shape, never on the thread count, so results are reproducible.
  */
-final class CpuReduce {
+final class CpuReduce extends ReduceOps<CpuStorage> {
+    private final Parallel par;
+
+    CpuReduce(CpuBackend backend, Parallel par) {
+        super(backend, CpuStorage.class);
+        this.par = par;
+    }
+
+    @Override
+    protected void doReduce(ReduceOp op, CpuStorage x, CpuStorage out, ShapePlan.Reduction plan) {
+        reduce(par, op, x.floats(), out.floats(), plan);
+    }
+
+    @Override
+    protected void doArgmax(CpuStorage src, int outer, int axis, int inner, CpuStorage dst) {
+        argmax(par, src.floats(), outer, axis, inner, dst.ints());
+    }
+
     private static final VectorSpecies<Float> S = CpuTuning.FLOATS;
     private static final int L = S.length();
     /** A long single row is summed in blocks of this size, in parallel, and the blocks combined in order. */
     private static final int BLOCK = 1 << 14;
 
-    private CpuReduce() {}
 
-    static void reduce(Parallel par, ReduceOp op, float[] x, int[] shape, float[] out, int[] outShape) {
-        ShapePlan.Reduction plan = ShapePlan.reduction(shape, outShape);
+    static void reduce(Parallel par, ReduceOp op, float[] x, float[] out, ShapePlan.Reduction plan) {
         ReduceOp pass = op == ReduceOp.MEAN ? ReduceOp.SUM : op;
         float[] cur = x;
         List<int[]> passes = plan.passes();
@@ -107,5 +123,25 @@ final class CpuReduce {
             }
             acc.intoArray(out, outOff + j, m);
         }
+    }
+
+    /** dst (outer, inner) = the position of the largest value along the axis; the first one on ties, NaN wins. */
+    static void argmax(Parallel par, float[] src, int outer, int axis, int inner, int[] dst) {
+        par.forRange(outer * inner, axis, (t0, t1) -> {
+            for (int t = t0; t < t1; t++) {
+                int o = t / inner, i = t % inner;
+                int base = o * axis * inner + i;
+                int best = 0;
+                float bestValue = src[base];
+                for (int j = 1; j < axis && !Float.isNaN(bestValue); j++) {
+                    float v = src[base + j * inner];
+                    if (v > bestValue || Float.isNaN(v)) {
+                        best = j;
+                        bestValue = v;
+                    }
+                }
+                dst[t] = best;
+            }
+        });
     }
 }

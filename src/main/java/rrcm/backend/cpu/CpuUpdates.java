@@ -2,13 +2,31 @@ package rrcm.backend.cpu;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
+import rrcm.backend.UpdateOps;
 
 /** In-place parameter updates: one pass over memory per parameter tensor. */
-final class CpuUpdates {
+final class CpuUpdates extends UpdateOps<CpuStorage> {
+    private final Parallel par;
+
+    CpuUpdates(CpuBackend backend, Parallel par) {
+        super(backend, CpuStorage.class);
+        this.par = par;
+    }
+
+    @Override
+    protected void doAdamw(CpuStorage p, CpuStorage g, CpuStorage m, CpuStorage v, float lr, float beta1, float beta2,
+                           float eps, float weightDecay, float bias1, float bias2) {
+        adamw(par, p.floats(), g.floats(), m.floats(), v.floats(), lr, beta1, beta2, eps, weightDecay, bias1, bias2);
+    }
+
+    @Override
+    protected void doAxpby(CpuStorage y, CpuStorage x, float a, float b) {
+        axpby(par, y.floats(), x.floats(), a, b);
+    }
+
     private static final VectorSpecies<Float> S = CpuTuning.FLOATS;
     private static final int L = S.length();
 
-    private CpuUpdates() {}
 
     /** The arithmetic follows torch.optim.AdamW's single-tensor path step by step (lerp for m, division by sqrt(bias2)). */
     static void adamw(Parallel par, float[] p, float[] g, float[] m, float[] v, float lr, float beta1, float beta2,

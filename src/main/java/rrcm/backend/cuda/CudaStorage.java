@@ -7,21 +7,21 @@ import rrcm.backend.Storage;
 import rrcm.device.DeviceBuffer;
 
 /**
- * A flat device-resident buffer of {@code numel} elements of one dtype, made by {@link CudaOps}: the
+ * A flat device-resident buffer of {@code numel} elements of one dtype, made by {@link CudaRuntime}: the
  * {@link Storage} of the CUDA backend, without a shape (shapes travel with each call). Its memory is a
- * block of the caching allocator; after {@link CudaOps#release} it must not be used. A storage that
+ * block of the caching allocator; after {@link CudaRuntime#release} it must not be used. A storage that
  * becomes unreachable without being released (a tensor made outside every memory scope) gives its block
  * back through a cleaner, at the owner's next allocation.
  */
 public final class CudaStorage implements Storage {
-    private final CudaOps owner;
+    private final CudaRuntime owner;
     private final DType dtype;
     private final int numel;
     private final DeviceBuffer buffer;
     private boolean released;
     private Cleaner.Cleanable reclaim;
 
-    CudaStorage(CudaOps owner, DType dtype, int numel, DeviceBuffer buffer) {
+    CudaStorage(CudaRuntime owner, DType dtype, int numel, DeviceBuffer buffer) {
         this.owner = owner;
         this.dtype = dtype;
         this.numel = numel;
@@ -31,9 +31,7 @@ public final class CudaStorage implements Storage {
     /** The backend whose storage this is. */
     @Override
     public Backend backend() {
-        CudaBackend b = owner.backend();
-        if (b == null) throw new IllegalStateException(this + " was made by a bare CudaOps, which belongs to no backend");
-        return b;
+        return owner.backend();
     }
 
     @Override
@@ -51,7 +49,7 @@ public final class CudaStorage implements Storage {
         return released;
     }
 
-    CudaOps owner() {
+    CudaRuntime owner() {
         return owner;
     }
 

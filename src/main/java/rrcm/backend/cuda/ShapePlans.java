@@ -11,26 +11,10 @@ import rrcm.backend.ShapePlan;
  * kernels/layout.cu (structs of 32-bit words, arrays padded to {@link #MAX_DIMS}).
  */
 final class ShapePlans {
-    /** RRCM_MAX_DIMS of kernels/common.cuh. */
-    static final int MAX_DIMS = 8;
+    /** RRCM_MAX_DIMS of kernels/common.cuh: the most axes a broadcast keeps (checked by ElementwiseOps). */
+    static final int MAX_DIMS = rrcm.backend.ElementwiseOps.MAX_AXES;
 
     private ShapePlans() {}
-
-    static long numel(int[] shape) {
-        long n = 1;
-        for (int s : shape) n *= s;
-        return n;
-    }
-
-    /** A broadcast plan for the kernels, which take at most MAX_DIMS separate axes. */
-    static ShapePlan.Broadcast broadcast(String op, int[] a, int[] b, int[] out) {
-        ShapePlan.Broadcast plan = ShapePlan.broadcast(op, a, b, out);
-        if (plan.rank() > MAX_DIMS) {
-            throw new IllegalArgumentException(op + ": the broadcast of " + Arrays.toString(a) + " and " + Arrays.toString(b)
-                    + " has " + plan.rank() + " separate axes; the kernels take at most " + MAX_DIMS);
-        }
-        return plan;
-    }
 
     /** The words of struct Broadcast of kernels/common.cuh. */
     static int[] words(ShapePlan.Broadcast plan) {

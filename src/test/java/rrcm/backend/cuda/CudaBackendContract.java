@@ -38,7 +38,7 @@ abstract class CudaBackendContract {
     static final int B = 6;
 
     /** A backend on the device under test, owning it. */
-    abstract CudaBackend open(CudaOps.Matmul matmul);
+    abstract CudaBackend open(CudaGemm.Matmul matmul);
 
     private record Trace(float[] losses, Map<String, float[]> params, long[] live, long[] fresh) {}
 
@@ -72,7 +72,7 @@ abstract class CudaBackendContract {
         int steps = 3;
         Trace cpu = pretrain(Backends.cpu(), steps);
         Trace dev;
-        try (CudaBackend be = open(CudaOps.Matmul.FP32)) {
+        try (CudaBackend be = open(CudaGemm.Matmul.FP32)) {
             dev = pretrain(be, steps);
         }
         new Close(1e-4, 1e-5, "fp32 on both sides, sums in other orders, through three optimizer steps")
@@ -119,7 +119,7 @@ abstract class CudaBackendContract {
     void aFineTuningStepRunsOnTheDeviceAndMatchesTheCpu() {
         float[] cpu = finetune(Backends.cpu(), 3);
         float[] dev;
-        try (CudaBackend be = open(CudaOps.Matmul.FP32)) {
+        try (CudaBackend be = open(CudaGemm.Matmul.FP32)) {
             dev = finetune(be, 3);
         }
         new Close(1e-4, 1e-5, "fp32 on both sides, sums in other orders, through three optimizer steps")
@@ -131,7 +131,7 @@ abstract class CudaBackendContract {
         int classes = 4;
         float[] image = Data.uniform(11, 64, 0, 1);
         long[] expected = votes(Backends.cpu(), classes, image);
-        try (CudaBackend be = open(CudaOps.Matmul.FP32)) {
+        try (CudaBackend be = open(CudaGemm.Matmul.FP32)) {
             assertArrayEquals(expected, votes(be, classes, image));
         }
     }
@@ -152,7 +152,7 @@ abstract class CudaBackendContract {
         int n = 3 * 7 * 3 * 2 * 8, no = 3 * 7 * 2 * 8, nl = 6 * 7;
         float[] qkv = Data.normal(51, n), go = Data.normal(52, no);
         float[][] cpu = packedAttention(Backends.cpu(), s, qkv, go, n, no, nl), dev;
-        try (CudaBackend be = open(CudaOps.Matmul.FP32)) {
+        try (CudaBackend be = open(CudaGemm.Matmul.FP32)) {
             dev = packedAttention(be, s, qkv, go, n, no, nl);
         }
         Close close = new Close(1e-5, 1e-5, "fp32 on both sides, keys summed in other tiles and exp from another library");
@@ -166,8 +166,8 @@ abstract class CudaBackendContract {
         rrcm.backend.Storage x = be.upload(qkv), g = be.upload(go);
         rrcm.backend.Storage o = be.allocate(rrcm.backend.DType.F32, no), lse = be.allocate(rrcm.backend.DType.F32, nl),
                 gx = be.allocate(rrcm.backend.DType.F32, n);
-        be.attention(s, x, x, x, o, lse);
-        be.attentionBackward(s, x, x, x, o, lse, g, gx, gx, gx);
+        be.attention().forward(s, x, x, x, o, lse);
+        be.attention().backward(s, x, x, x, o, lse, g, gx, gx, gx);
         float[][] out = {new float[no], new float[nl], new float[n]};
         be.download(o, out[0]);
         be.download(lse, out[1]);
@@ -178,7 +178,7 @@ abstract class CudaBackendContract {
 
     @Test
     void tensorsOfAnotherBackendAreRefusedWithTheirNames() {
-        try (CudaBackend be = open(CudaOps.Matmul.TF32)) {
+        try (CudaBackend be = open(CudaGemm.Matmul.TF32)) {
             Tensor onCpu = Tensor.of(Backends.cpu(), new float[] {1, 2, 3}, 3);
             Tensor onDevice = Tensor.of(be, new float[] {1, 2, 3}, 3);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> onDevice.add(onCpu));
@@ -191,7 +191,7 @@ abstract class CudaBackendContract {
     /** A bad label fails at the next read of the step, with the CPU's words, without a wait inside the step. */
     @Test
     void aBadLabelInATrainingLossFailsAtTheNextReadWithTheCpuMessage() {
-        try (CudaBackend be = open(CudaOps.Matmul.TF32)) {
+        try (CudaBackend be = open(CudaGemm.Matmul.TF32)) {
             Tensor logits = Tensor.of(be, new float[] {1, 2, 3, 4, 5, 6}, 2, 3);
             Tensor loss = rrcm.tensor.Losses.crossEntropy(logits, Tensor.ofInts(be, new int[] {0, 5}, 2));
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, loss::item);
@@ -201,7 +201,7 @@ abstract class CudaBackendContract {
 
     @Test
     void storagesLostWithoutReleaseGoBackToThePool() throws InterruptedException {
-        try (CudaBackend be = open(CudaOps.Matmul.TF32)) {
+        try (CudaBackend be = open(CudaGemm.Matmul.TF32)) {
             long base = be.memory().liveBytes();
             for (int i = 0; i < 8; i++) Tensor.of(be, new float[1024], 1024); // outside every scope, then dropped
             long deadline = System.nanoTime() + 10_000_000_000L;

@@ -6,7 +6,7 @@ import rrcm.device.emulator.TestEmulator;
 /** The whole engine on the host emulator, shuffled schedule: what CI runs. */
 class CudaBackendEmulatorTest extends CudaBackendContract {
     @Override
-    CudaBackend open(CudaOps.Matmul matmul) {
+    CudaBackend open(CudaGemm.Matmul matmul) {
         EmulatorDevice d = TestEmulator.open().schedule(EmulatorDevice.Schedule.shuffled(20251125));
         return new CudaBackend("emulator", d, matmul, true);
     }

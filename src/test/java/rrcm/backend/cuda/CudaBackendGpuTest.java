@@ -7,7 +7,7 @@ import rrcm.device.gpu.CudaDevice;
 @Tag("gpu")
 class CudaBackendGpuTest extends CudaBackendContract {
     @Override
-    CudaBackend open(CudaOps.Matmul matmul) {
+    CudaBackend open(CudaGemm.Matmul matmul) {
         return new CudaBackend("cuda", CudaDevice.open(0), matmul, true);
     }
 }

@@ -23,10 +23,10 @@ import rrcm.testing.Data;
 class CudaMemoryTest {
     /** The temporaries of one step, released together (what MemoryScope does for tensors). */
     private static final class Step implements AutoCloseable {
-        final CudaOps ops;
+        final CudaRuntime ops;
         final List<CudaStorage> owned = new ArrayList<>();
 
-        Step(CudaOps ops) {
+        Step(CudaRuntime ops) {
             this.ops = ops;
         }
 
@@ -45,7 +45,9 @@ class CudaMemoryTest {
     @Test
     void aStepReturnsMemoryToItsBaselineAndAllocatesNothingOnceWarm() {
         int batch = 6, in = 20, out = 12;
-        try (EmulatorDevice dev = TestEmulator.open(); CudaOps ops = new CudaOps(dev)) {
+        try (EmulatorDevice dev = TestEmulator.open();
+             CudaBackend cuda = new CudaBackend("emulator", dev, CudaGemm.Matmul.TF32, false)) {
+            CudaRuntime ops = cuda.runtime();
             // parameters and their gradients live outside the step
             CudaStorage w = ops.upload(Data.normal(1, in * out)), b = ops.upload(Data.normal(2, out));
             CudaStorage gw = ops.allocate(DType.F32, in * out), gb = ops.allocate(DType.F32, out);
@@ -57,18 +59,18 @@ class CudaMemoryTest {
                     s.owned.add(x);
                     // forward: pre = x W + b, h = gelu(pre), loss = mean(h)
                     CudaStorage pre = s.f32(batch * out), h = s.f32(batch * out), loss = s.f32(1);
-                    ops.gemm(Gemm.of(batch, out, in, false, false), x, w, pre);
-                    ops.binary(rrcm.backend.BinaryOp.ADD, pre, new int[] {batch, out}, b, new int[] {out}, pre,
+                    cuda.gemm().multiply(Gemm.of(batch, out, in, false, false), x, w, pre);
+                    cuda.elementwise().binary(rrcm.backend.BinaryOp.ADD, pre, new int[] {batch, out}, b, new int[] {out}, pre,
                             new int[] {batch, out});
-                    ops.unary(UnaryOp.GELU, pre, h);
-                    ops.reduce(ReduceOp.MEAN, h, new int[] {batch, out}, loss, new int[] {1, 1});
+                    cuda.elementwise().unary(UnaryOp.GELU, pre, h);
+                    cuda.reduce().reduce(ReduceOp.MEAN, h, new int[] {batch, out}, loss, new int[] {1, 1});
                     // backward: gh = 1 / n, gpre = gelu'(pre) gh, gW = x^T gpre, gb = sum over rows, gx = gpre W^T
                     CudaStorage gh = s.f32(batch * out), gpre = s.f32(batch * out), gx = s.f32(batch * in);
                     ops.fill(gh, 1f / (batch * out));
-                    ops.unaryBackward(UnaryOp.GELU, pre, h, gh, gpre);
-                    ops.gemm(Gemm.of(in, out, batch, true, false), x, gpre, gw);
-                    ops.reduce(ReduceOp.SUM, gpre, new int[] {batch, out}, gb, new int[] {1, out});
-                    ops.gemm(Gemm.of(batch, in, out, false, true), gpre, w, gx);
+                    cuda.elementwise().unaryBackward(UnaryOp.GELU, pre, h, gh, gpre);
+                    cuda.gemm().multiply(Gemm.of(in, out, batch, true, false), x, gpre, gw);
+                    cuda.reduce().reduce(ReduceOp.SUM, gpre, new int[] {batch, out}, gb, new int[] {1, out});
+                    cuda.gemm().multiply(Gemm.of(batch, in, out, false, true), gpre, w, gx);
                     float[] l = new float[1];
                     ops.download(loss, l);
                     assertTrue(Float.isFinite(l[0]));

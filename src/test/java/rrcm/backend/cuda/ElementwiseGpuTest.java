@@ -1,0 +1,19 @@
+package rrcm.backend.cuda;
+
+import org.junit.jupiter.api.Tag;
+import rrcm.device.Device;
+import rrcm.device.gpu.CudaDevice;
+
+/** The same checks on a real GPU, with GPU-sized shapes added; tools/gpu-check runs them (tag "gpu"). */
+@Tag("gpu")
+class ElementwiseGpuTest extends ElementwiseContract {
+    @Override
+    Device openDevice() {
+        return CudaDevice.open(0);
+    }
+
+    @Override
+    boolean large() {
+        return true;
+    }
+}

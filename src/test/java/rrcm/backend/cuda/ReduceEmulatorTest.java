@@ -1,0 +1,19 @@
+package rrcm.backend.cuda;
+
+import rrcm.device.Device;
+import rrcm.device.emulator.EmulatorDevice;
+import rrcm.device.emulator.TestEmulator;
+
+/** Reductions and argmax on the host emulator, small shapes, shuffled schedule: what CI runs. */
+class ReduceEmulatorTest extends ReduceContract {
+    @Override
+    Device openDevice() {
+        // a shuffled order of blocks and threads, so that a kernel relying on an order would fail here
+        return TestEmulator.open().schedule(EmulatorDevice.Schedule.shuffled(20251124));
+    }
+
+    @Override
+    boolean large() {
+        return false;
+    }
+}
