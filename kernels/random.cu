@@ -5,7 +5,8 @@
 //   philox_normal(out, n, seed, stream, counter, mean, std)
 //       element i = mean + std * z, z the standard normal of lane i % 4 of Philox block counter + i / 4
 //       (lanes 0, 1 from words 0, 1 and lanes 2, 3 from words 2, 3, each pair by Box-Muller: cosine
-//       branch first), computed as fmaf(z, std, mean)
+//       branch first; the radius's uniform from 40 bits of the pair, or, once in 2^40, 32 more from the
+//       fallback block, see random.cuh), computed as fmaf(z, std, mean)
 //   philox_uniform(out, n, seed, stream, counter, low, width)
 //       element i = fmaf(u, width, low), u = (word >> 8) / 2^24 in [0, 1); width = high - low, rounded
 //       on the host as the CPU backend rounds it
@@ -32,74 +33,7 @@
 // the Java code calls Math.fma. Division and sqrtf are IEEE round-to-nearest (no fast-math flags). The
 // logarithm, sine and cosine are the same polynomials as BoxMuller's, not CUDA's library functions.
 #include "common.cuh"
-
-struct PhiloxWords {
-    unsigned int w0, w1, w2, w3;
-};
-
-__device__ __forceinline__ PhiloxWords philox_block(unsigned long long seed, unsigned long long stream,
-                                                    unsigned long long counter) {
-    unsigned int c0 = static_cast<unsigned int>(counter), c1 = static_cast<unsigned int>(counter >> 32);
-    unsigned int c2 = static_cast<unsigned int>(stream), c3 = static_cast<unsigned int>(stream >> 32);
-    unsigned int k0 = static_cast<unsigned int>(seed), k1 = static_cast<unsigned int>(seed >> 32);
-    for (int round = 0; round < 10; round++) {
-        unsigned long long p0 = static_cast<unsigned long long>(0xD2511F53u) * c0;
-        unsigned long long p1 = static_cast<unsigned long long>(0xCD9E8D57u) * c2;
-        unsigned int n0 = static_cast<unsigned int>(p1 >> 32) ^ c1 ^ k0;
-        unsigned int n2 = static_cast<unsigned int>(p0 >> 32) ^ c3 ^ k1;
-        c1 = static_cast<unsigned int>(p1);
-        c3 = static_cast<unsigned int>(p0);
-        c0 = n0;
-        c2 = n2;
-        k0 += 0x9E3779B9u;
-        k1 += 0xBB67AE85u;
-    }
-    return PhiloxWords{c0, c1, c2, c3};
-}
-
-// ln u for u in (0, 1]: u = m 2^e, m in [sqrt(1/2), sqrt(2)), ln m = 2 atanh(s), s = (m - 1) / (m + 1).
-__device__ __forceinline__ float log_unit(float u) {
-    int bits = __float_as_int(u);
-    int e = ((bits >> 23) & 0xFF) - 127;
-    float m = __int_as_float((bits & 0x007FFFFF) | 0x3F800000);
-    if (m > 1.41421356f) {
-        m = __fmul_rn(m, 0.5f);
-        e += 1;
-    }
-    float f = __fadd_rn(m, -1.0f);
-    float s = f / __fadd_rn(2.0f, f);
-    float z = __fmul_rn(s, s);
-    float poly = fmaf(z, fmaf(z, fmaf(z, fmaf(z, fmaf(z, 2.0f / 11.0f, 2.0f / 9.0f), 2.0f / 7.0f), 2.0f / 5.0f),
-                                2.0f / 3.0f), 2.0f);
-    float ln_m = __fmul_rn(s, poly);
-    float ef = static_cast<float>(e);
-    return fmaf(ef, 0.693145751953125f, fmaf(ef, 1.42860682030941723212e-6f, ln_m));
-}
-
-// The two normals of words (a, b): radius from a, angle 2 pi (b >> 8) / 2^24 reduced in integers to a
-// quarter turn q and |x| <= pi / 4, then the sine and cosine polynomials.
-__device__ __forceinline__ float2 box_muller(unsigned int a, unsigned int b) {
-    const float two_pow_m24 = 5.9604644775390625e-8f; // 2^-24
-    float u = __fmul_rn(static_cast<float>((a >> 8) + 1u), two_pow_m24);
-    float r = sqrtf(__fmul_rn(-2.0f, log_unit(u)));
-    int n = static_cast<int>(b >> 8);
-    int q = static_cast<int>(static_cast<unsigned int>(n + (1 << 21)) >> 22);
-    int rem = n - (q << 22);
-    float x = __fmul_rn(__fmul_rn(static_cast<float>(rem), two_pow_m24), 6.28318530717958647692f);
-    float x2 = __fmul_rn(x, x);
-    float sin_x = __fmul_rn(x, fmaf(x2, fmaf(x2, fmaf(x2, fmaf(x2, 1.0f / 362880.0f, -1.0f / 5040.0f), 1.0f / 120.0f),
-                                             -1.0f / 6.0f), 1.0f));
-    float cos_x = fmaf(x2, fmaf(x2, fmaf(x2, fmaf(x2, fmaf(x2, -1.0f / 3628800.0f, 1.0f / 40320.0f), -1.0f / 720.0f),
-                                       1.0f / 24.0f), -0.5f), 1.0f);
-    float c, s;
-    switch (q & 3) {
-        case 0: c = cos_x; s = sin_x; break;
-        case 1: c = -sin_x; s = cos_x; break;
-        case 2: c = -cos_x; s = -sin_x; break;
-        default: c = sin_x; s = -cos_x; break;
-    }
-    return make_float2(__fmul_rn(r, c), __fmul_rn(r, s));
-}
+#include "random.cuh"
 
 __device__ __forceinline__ void store_block(float* out, long long at, long long n, float v0, float v1, float v2, float v3,
                                             bool vec) {
@@ -118,8 +52,9 @@ extern "C" __global__ void philox_normal(float* out, long long n, unsigned long 
     bool vec = aligned16(out);
     for (long long blk = blockIdx.x * static_cast<long long>(blockDim.x) + threadIdx.x; blk < blocks;
          blk += static_cast<long long>(gridDim.x) * blockDim.x) {
-        PhiloxWords w = philox_block(seed, stream, counter + static_cast<unsigned long long>(blk));
-        float2 z01 = box_muller(w.w0, w.w1), z23 = box_muller(w.w2, w.w3);
+        unsigned long long block = counter + static_cast<unsigned long long>(blk);
+        PhiloxWords w = philox_block(seed, stream, block);
+        float2 z01 = box_muller(w.w0, w.w1, seed, stream, block, 0), z23 = box_muller(w.w2, w.w3, seed, stream, block, 1);
         store_block(out, blk * 4, n, fmaf(z01.x, std, mean), fmaf(z01.y, std, mean), fmaf(z23.x, std, mean),
                     fmaf(z23.y, std, mean), vec);
     }
@@ -146,8 +81,9 @@ extern "C" __global__ void philox_noisy_copies(const float* base, float* out, in
          t += static_cast<long long>(gridDim.x) * blockDim.x) {
         long long i = t / per_copy;
         int b = static_cast<int>(t - i * per_copy);
-        PhiloxWords w = philox_block(seed, stream, counter + static_cast<unsigned long long>(i * (stride / 4) + b));
-        float2 z01 = box_muller(w.w0, w.w1), z23 = box_muller(w.w2, w.w3);
+        unsigned long long block = counter + static_cast<unsigned long long>(i * (stride / 4) + b);
+        PhiloxWords w = philox_block(seed, stream, block);
+        float2 z01 = box_muller(w.w0, w.w1, seed, stream, block, 0), z23 = box_muller(w.w2, w.w3, seed, stream, block, 1);
         float z[4] = {z01.x, z01.y, z23.x, z23.y};
         float* row = out + i * pixels;
         for (int l = 0; l < 4; l++) {

@@ -6,9 +6,16 @@ package rrcm.backend;
  * spell the same steps with __fmaf_rn, __fmul_rn, __fadd_rn). The logarithm and the sine and cosine
  * are our own polynomials for that reason: library versions differ between platforms in the last bit.
  *
- * <p>Two words (a, b) give two normals: u = (a >>> 8 + 1) / 2^24 in (0, 1], the angle 2*pi*v with
- * v = (b >>> 8) / 2^24 in [0, 1), r = sqrt(-2 ln u), z0 = r cos(2 pi v), z1 = r sin(2 pi v).
- * The largest |z| is sqrt(2 ln 2^24) = 5.77: the Gaussian mass beyond it is 8e-9.
+ * <p>Two words (a, b) give two normals: r = sqrt(-2 ln u), z0 = r cos(2 pi v), z1 = r sin(2 pi v), with
+ * the angle's v = (b >>> 8) / 2^24 in [0, 1) and the radius's u in (0, 1] from the other 40 bits, a and
+ * the low byte of b: u = (2X + 1) / 2^41 rounded to float (24 significant bits, with their exponent),
+ * X = a 2^8 + (b & 0xFF). When those 40 bits are all zero (once in 2^40 pairs) u takes 32 more bits,
+ * word p of the pair's fallback block (the Philox block at the same counter with its top bit set; the
+ * engine's counters stay below 2^63): u = (2Y + 1) / 2^73. So u is cut at 2^-73 and the radius at
+ * sqrt(146 ln 2) = 10.06: the Gaussian mass the noise cannot reach is 2^-73 = 1e-22 per pair, 8e-18 per
+ * noisy 224 x 224 x 3 image, against the smallest 1 - pA any run certifies (6.9e-7 at N = 10^7,
+ * alpha = 0.001). (A radius from 24 bits, as before, cut it at 5.77: 6e-8 of the mass per pair, 4.5e-3
+ * per ImageNet image, more than 1 - pA at N = 10^5.)
  */
 public final class BoxMuller {
     // Public so that a vectorized copy of these steps (rrcm.backend.cpu.PhiloxLanes) uses the same numbers.
@@ -32,9 +39,48 @@ public final class BoxMuller {
         return (word >>> 8) * TWO_POW_M24;
     }
 
-    /** Writes the two normals of words (a, b) into out[at] (cosine branch) and out[at + 1] (sine branch). */
-    public static void normals(int a, int b, float[] out, int at) {
-        float u = ((a >>> 8) + 1) * TWO_POW_M24;
+    /** Set in a block's counter to address its fallback block, whose words extend the radius's uniform. */
+    public static final long FALLBACK = Long.MIN_VALUE;
+    public static final float TWO_POW_M41 = 0x1p-41f;
+    public static final float TWO_POW_M73 = 0x1p-73f;
+
+    /** Whether the radius of words (a, b) needs its fallback word: the 40 bits it takes are all zero. */
+    public static boolean needsFallback(int a, int b) {
+        return a == 0 && (b & 0xFF) == 0;
+    }
+
+    /** The fallback word of pair p (0: words 0 and 1, 1: words 2 and 3) of Philox block {@code block}. */
+    public static int fallbackWord(long seed, long stream, long block, int pair) {
+        int[] w = new int[4];
+        Philox.block(seed, stream, block ^ FALLBACK, w, 0);
+        return w[pair];
+    }
+
+    /**
+     * The radius's uniform in (0, 1]: (2X + 1) / 2^41 with X = a 2^8 + (b & 0xFF), or (2Y + 1) / 2^73 with
+     * Y = fallback when X = 0. The double holds 2X + 1 (41 bits) exactly, so the float is one rounding.
+     */
+    public static float radiusUniform(int a, int b, int fallback) {
+        if (!needsFallback(a, b)) {
+            return (float) ((a & 0xFFFF_FFFFL) * 512.0 + (2 * (b & 0xFF) + 1)) * TWO_POW_M41;
+        }
+        return (float) ((fallback & 0xFFFF_FFFFL) * 2.0 + 1) * TWO_POW_M73;
+    }
+
+    /** The four normals of Philox block {@code block} of (seed, stream) into out[at .. at + 3]: pairs (0, 1), (2, 3). */
+    public static void blockNormals(long seed, long stream, long block, float[] out, int at) {
+        int[] w = new int[4];
+        Philox.block(seed, stream, block, w, 0);
+        normals(w[0], w[1], needsFallback(w[0], w[1]) ? fallbackWord(seed, stream, block, 0) : 0, out, at);
+        normals(w[2], w[3], needsFallback(w[2], w[3]) ? fallbackWord(seed, stream, block, 1) : 0, out, at + 2);
+    }
+
+    /**
+     * Writes the two normals of words (a, b) into out[at] (cosine branch) and out[at + 1] (sine branch);
+     * {@code fallback} is read only when {@link #needsFallback} says so.
+     */
+    public static void normals(int a, int b, int fallback, float[] out, int at) {
+        float u = radiusUniform(a, b, fallback);
         float r = (float) Math.sqrt(-2f * logUnit(u));
         // Reduce the angle in integers: turns = n / 2^24 = q / 4 + rem / 2^24 with rem in [-2^21, 2^21).
         int n = b >>> 8;

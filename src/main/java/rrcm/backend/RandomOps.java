@@ -13,12 +13,14 @@ public abstract class RandomOps<S extends Storage> extends Family<S> {
     /** Element i of out: {@code mean + std * z}, z the standard normal of element i. */
     public final void normal(Storage out, long seed, long stream, long counter, float mean, float std) {
         S o = f32("random_normal", "output", out);
+        blocks("random_normal", counter, (o.numel() + 3L) / 4);
         if (o.numel() > 0) doNormal(o, seed, stream, counter, mean, std);
     }
 
     /** Element i of out: {@code low + (high - low) * u}, u uniform in [0, 1). */
     public final void uniform(Storage out, long seed, long stream, long counter, float low, float high) {
         S o = f32("random_uniform", "output", out);
+        blocks("random_uniform", counter, (o.numel() + 3L) / 4);
         if (o.numel() > 0) doUniform(o, seed, stream, counter, low, high);
     }
 
@@ -34,6 +36,7 @@ public abstract class RandomOps<S extends Storage> extends Family<S> {
         String op = "noisy_copies";
         require(pixels >= 1 && n >= 0 && stride >= pixels && stride % 4 == 0, op, "need pixels >= 1, n >= 0 and a stride "
                 + "that is a multiple of 4 and at least pixels; got pixels " + pixels + ", stride " + stride + ", n " + n);
+        blocks(op, counter, n == 0 ? 0 : (long) (n - 1) * (stride / 4) + (pixels + 3) / 4);
         S b = f32(op, "base", base, pixels);
         S o = f32(op, "output", out, (long) n * pixels);
         if (n > 0) doNoisyCopies(b, pixels, stride, n, seed, stream, counter, std, o);
@@ -53,6 +56,15 @@ public abstract class RandomOps<S extends Storage> extends Family<S> {
         S[] outs = newArray(out.length);
         for (int l = 0; l < out.length; l++) outs[l] = f32(op, "output " + l, out[l], xs.numel());
         if (xs.numel() > 0 && out.length > 0) doNoiseLevels(xs, zs, t.clone(), scale.clone(), outs);
+    }
+
+    /**
+     * The Philox blocks counter .. counter + blocks - 1 must stay below 2^63: a block's top counter bit
+     * addresses its fallback block ({@link BoxMuller#FALLBACK}), which no draw may use as its own.
+     */
+    private static void blocks(String op, long counter, long blocks) {
+        require(counter >= 0 && counter <= Long.MAX_VALUE - blocks, op, "Philox counters " + counter + " to "
+                + counter + " + " + blocks + " leave [0, 2^63), whose top bit addresses the fallback blocks");
     }
 
     protected abstract void doNormal(S out, long seed, long stream, long counter, float mean, float std);

@@ -17,12 +17,7 @@ public final class Init {
 
     private float[] normals(int n) {
         float[] out = new float[n + 3];
-        int[] words = new int[4];
-        for (int i = 0; i < n; i += 4) {
-            Philox.block(seed, 1, counter++, words, 0);
-            BoxMuller.normals(words[0], words[1], out, i);
-            BoxMuller.normals(words[2], words[3], out, i + 2);
-        }
+        for (int i = 0; i < n; i += 4) BoxMuller.blockNormals(seed, 1, counter++, out, i);
         return java.util.Arrays.copyOf(out, n);
     }
 

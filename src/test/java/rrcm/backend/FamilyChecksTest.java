@@ -57,6 +57,8 @@ class FamilyChecksTest {
                 b -> b.random().noisyCopies(f(b, 6), 6, 8, 2, 1, 2, 3, 0.5f, f(b, 11)));
         c.put("random: noise levels with more times than outputs",
                 b -> b.random().noiseLevels(f(b, 4), f(b, 4), new float[] {1, 2}, new float[] {1, 1}, new Storage[] {f(b, 4)}));
+        c.put("random: counters that reach 2^63, the fallback blocks", b -> b.random().normal(f(b, 9), 1, 2, Long.MAX_VALUE - 1,
+                0f, 1f));
         c.put("random: an int32 output", b -> b.random().normal(i(b, 4), 1, 2, 3, 0f, 1f));
         c.put("elementwise: an int32 input", b -> b.elementwise().unary(UnaryOp.NEG, i(b, 3), f(b, 3)));
         c.put("elementwise: shapes that do not broadcast", b -> b.elementwise().binary(BinaryOp.ADD, f(b, 6), new int[] {2, 3},

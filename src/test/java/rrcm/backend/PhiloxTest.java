@@ -73,6 +73,37 @@ class PhiloxTest {
         assertTrue(worst < 4e-7, "worst relative error of ln " + worst);
     }
 
+    /**
+     * The radius's uniform takes 40 bits of its pair, or 32 more from the fallback word when those are all zero,
+     * so it reaches 2^-73 (radius 10.06, the Gaussian mass beyond it 1e-22 per pair) and 1 (radius 0); away from
+     * the fallback it is (2X + 1) / 2^41 correctly rounded to float.
+     */
+    @Test
+    void theRadiusUniformReachesTwoToTheMinus73AndIsCorrectlyRounded() {
+        assertEquals(0x1p-73f, BoxMuller.radiusUniform(0, 0, 0));
+        assertEquals(0x1p-40f, BoxMuller.radiusUniform(0, 0x1200, -1), "(2^33 - 1) / 2^73 rounds to 2^-40");
+        assertEquals(3 * 0x1p-41f, BoxMuller.radiusUniform(0, 1, 12345), "X = 1: the fallback word is not read");
+        assertEquals(1f, BoxMuller.radiusUniform(-1, 0xFF, 0), "(2^41 - 1) / 2^41 rounds to 1: radius 0");
+        assertTrue(BoxMuller.needsFallback(0, 0xABCDEF00) && !BoxMuller.needsFallback(0, 0xABCDEF01)
+                && !BoxMuller.needsFallback(1, 0));
+        java.util.SplittableRandom r = new java.util.SplittableRandom(73);
+        for (int i = 0; i < 100_000; i++) {
+            int a = i < 50_000 ? r.nextInt() : r.nextInt(1 << (i % 24 + 1)), b = r.nextInt();
+            if (BoxMuller.needsFallback(a, b)) continue;
+            java.math.BigDecimal exact = java.math.BigDecimal.valueOf(2 * (((a & 0xFFFF_FFFFL) << 8) | (b & 0xFF)) + 1)
+                    .divide(java.math.BigDecimal.valueOf(2).pow(41));
+            assertEquals(exact.floatValue(), BoxMuller.radiusUniform(a, b, 0), "words " + a + ", " + b);
+        }
+        float[] z = new float[2];
+        BoxMuller.normals(0, 0x4000_0000, 0, z, 0); // u = 2^-73, a quarter turn: (0, r)
+        double radius = Math.sqrt(146 * Math.log(2));
+        assertEquals(radius, Math.hypot(z[0], z[1]), 1e-5 * radius);
+        for (int e = 25; e <= 73; e++) { // the logarithm below the old 2^-24 floor
+            float u = 0x1.6a09e6p0f * (float) Math.pow(2, -e);
+            assertEquals(Math.log(u), BoxMuller.logUnit(u), 4e-7 * e);
+        }
+    }
+
     @Test
     void normalsHaveGaussianMomentsAndTails() {
         int n = 1 << 20;

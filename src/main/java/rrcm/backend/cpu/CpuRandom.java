@@ -61,7 +61,6 @@ final class CpuRandom extends RandomOps<CpuStorage> {
                             float std, float[] out) {
         int blocksPerCopy = stride / 4, wholeRuns = pixels / (4 * LANES) * LANES;
         par.forRange(n, (long) stride * 8, (i0, i1) -> {
-            int[] words = new int[4];
             float[] vals = new float[4];
             for (int i = i0; i < i1; i++) {
                 long first = counter + (long) i * blocksPerCopy;
@@ -74,9 +73,7 @@ final class CpuRandom extends RandomOps<CpuStorage> {
                 }
                 for (; p < 4 * wholeRuns; p++) out[row + p] = Math.fma(out[row + p], std, 0f) + base[p];
                 for (int b = wholeRuns; b * 4 < pixels; b++) {
-                    Philox.block(seed, stream, first + b, words, 0);
-                    BoxMuller.normals(words[0], words[1], vals, 0);
-                    BoxMuller.normals(words[2], words[3], vals, 2);
+                    BoxMuller.blockNormals(seed, stream, first + b, vals, 0);
                     for (int l = 0; l < 4 && b * 4 + l < pixels; l++) {
                         p = b * 4 + l;
                         out[row + p] = Math.fma(vals[l], std, 0f) + base[p];
@@ -109,11 +106,10 @@ final class CpuRandom extends RandomOps<CpuStorage> {
             }
             for (; i < 4 * blk; i++) out[i] = Math.fma(out[i], scale, shift);
             for (; blk < b1; blk++) {
-                Philox.block(seed, stream, counter + blk, words, 0);
                 if (normal) {
-                    BoxMuller.normals(words[0], words[1], vals, 0);
-                    BoxMuller.normals(words[2], words[3], vals, 2);
+                    BoxMuller.blockNormals(seed, stream, counter + blk, vals, 0);
                 } else {
+                    Philox.block(seed, stream, counter + blk, words, 0);
                     for (int w = 0; w < 4; w++) vals[w] = BoxMuller.uniform(words[w]);
                 }
                 int at = blk * 4;

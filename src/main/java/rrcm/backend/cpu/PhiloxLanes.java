@@ -19,7 +19,9 @@ import static rrcm.backend.BoxMuller.S9;
 import static rrcm.backend.BoxMuller.SQRT2;
 import static rrcm.backend.BoxMuller.TWO_PI;
 import static rrcm.backend.BoxMuller.TWO_POW_M24;
+import static rrcm.backend.BoxMuller.TWO_POW_M41;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
@@ -27,6 +29,7 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
+import rrcm.backend.BoxMuller;
 
 /**
  * {@link rrcm.backend.Philox} and {@link rrcm.backend.BoxMuller} on {@link #BLOCKS} consecutive blocks at
@@ -49,6 +52,8 @@ final class PhiloxLanes {
     private static final VectorShape HALF = VectorShape.forBitSize(L.vectorBitSize() / 2);
     static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, HALF);
     private static final VectorSpecies<Float> F = VectorSpecies.of(float.class, HALF);
+    private static final VectorSpecies<Double> D = VectorSpecies.of(double.class, L.vectorShape());
+    private static final double TWO_POW_32 = 0x1p32;
     private static final long M0 = 0xD2511F53L, M1 = 0xCD9E8D57L, LOW32 = 0xFFFF_FFFFL;
     private static final int W0 = 0x9E3779B9, W1 = 0xBB67AE85;
     private static final LongVector IOTA = LongVector.zero(L).addIndex(1);
@@ -90,8 +95,8 @@ final class PhiloxLanes {
     /** Standard normals of blocks counter .. counter + BLOCKS - 1 into out[at .. at + 4 BLOCKS). */
     static void normals(long seed, long stream, long counter, float[] out, int at) {
         IntVector[] words = blocks(seed, stream, counter);
-        pair(words[0], words[1], out, at);
-        pair(words[2], words[3], out, at + 2);
+        pair(radiusUniform(words[0], words[1], seed, stream, counter, 0), words[1], out, at);
+        pair(radiusUniform(words[2], words[3], seed, stream, counter, 1), words[3], out, at + 2);
     }
 
     /** Uniforms in [0, 1) of blocks counter .. counter + BLOCKS - 1 into out[at .. at + 4 BLOCKS). */
@@ -104,10 +109,34 @@ final class PhiloxLanes {
         }
     }
 
-    /** BoxMuller.normals on lanes: the normals of words (a, b) to out[at + 4 j] (cosine) and out[at + 4 j + 1] (sine). */
-    static void pair(IntVector a, IntVector b, float[] out, int at) {
-        FloatVector u = ((FloatVector) a.lanewise(VectorOperators.LSHR, 8).add(1).convert(VectorOperators.I2F, 0))
-                .mul(TWO_POW_M24);
+    /**
+     * BoxMuller.radiusUniform on lanes: (2X + 1) / 2^41, X = a 2^8 + (b & 0xFF), made exactly in double
+     * lanes and rounded once to float; a lane whose 40 bits are all zero (once in 2^40) takes its fallback
+     * word from the scalar code (lane j is block counter + j, pair p).
+     */
+    static FloatVector radiusUniform(IntVector a, IntVector b, long seed, long stream, long counter, int p) {
+        DoubleVector hi = (DoubleVector) a.convertShape(VectorOperators.I2D, D, 0);
+        hi = hi.add(TWO_POW_32, hi.compare(VectorOperators.LT, 0)); // a as an unsigned word
+        DoubleVector lo = (DoubleVector) b.and(0xFF).lanewise(VectorOperators.LSHL, 1).add(1)
+                .convertShape(VectorOperators.I2D, D, 0);
+        FloatVector u = ((FloatVector) hi.mul(512.0).add(lo).convertShape(VectorOperators.D2F, F, 0)).mul(TWO_POW_M41);
+        VectorMask<Integer> rare = a.compare(VectorOperators.EQ, 0).and(b.and(0xFF).compare(VectorOperators.EQ, 0));
+        if (!rare.anyTrue()) return u;
+        float[] lanes = u.toArray();
+        int[] as = a.toArray(), bs = b.toArray();
+        for (int j = 0; j < lanes.length; j++) {
+            if (rare.laneIsSet(j)) {
+                lanes[j] = BoxMuller.radiusUniform(as[j], bs[j], BoxMuller.fallbackWord(seed, stream, counter + j, p));
+            }
+        }
+        return FloatVector.fromArray(F, lanes, 0);
+    }
+
+    /**
+     * BoxMuller.normals on lanes, from the radius's uniforms u (see {@link #radiusUniform}) and the angle words
+     * b: the normals to out[at + 4 j] (cosine) and out[at + 4 j + 1] (sine).
+     */
+    static void pair(FloatVector u, IntVector b, float[] out, int at) {
         FloatVector r = logUnit(u).mul(-2f).lanewise(VectorOperators.SQRT);
         IntVector n = b.lanewise(VectorOperators.LSHR, 8);
         IntVector q = n.add(1 << 21).lanewise(VectorOperators.LSHR, 22);

@@ -41,11 +41,13 @@ class PhiloxLanesTest {
                     // lane 0 holds the chosen pair, the others random words (every lane must be right, not only one)
                     as[j] = j == 0 && ea < edges.length ? edges[ea] : random.nextInt();
                     bs[j] = j == 0 && eb < edges.length ? edges[eb] : random.nextInt();
-                    BoxMuller.normals(as[j], bs[j], want, 4 * j);
+                    int fallback = BoxMuller.needsFallback(as[j], bs[j]) ? BoxMuller.fallbackWord(5, 6, 7 + j, 0) : 0;
+                    BoxMuller.normals(as[j], bs[j], fallback, want, 4 * j);
                     want[4 * j + 2] = got[4 * j + 2] = 7f; // untouched by one pair
                     want[4 * j + 3] = got[4 * j + 3] = 7f;
                 }
-                PhiloxLanes.pair(IntVector.fromArray(PhiloxLanes.I, as, 0), IntVector.fromArray(PhiloxLanes.I, bs, 0), got, 0);
+                IntVector a = IntVector.fromArray(PhiloxLanes.I, as, 0), b = IntVector.fromArray(PhiloxLanes.I, bs, 0);
+                PhiloxLanes.pair(PhiloxLanes.radiusUniform(a, b, 5, 6, 7, 0), b, got, 0);
                 assertSameBits(want, got, "words " + Integer.toHexString(as[0]) + ", " + Integer.toHexString(bs[0]));
                 cases++;
             }
@@ -65,8 +67,7 @@ class PhiloxLanesTest {
             PhiloxLanes.uniforms(k[0], k[1], k[2], uniforms, 0);
             for (int j = 0; j < LANES; j++) {
                 Philox.block(k[0], k[1], k[2] + j, words, 0);
-                BoxMuller.normals(words[0], words[1], wantN, 4 * j);
-                BoxMuller.normals(words[2], words[3], wantN, 4 * j + 2);
+                BoxMuller.blockNormals(k[0], k[1], k[2] + j, wantN, 4 * j);
                 for (int w = 0; w < 4; w++) wantU[4 * j + w] = BoxMuller.uniform(words[w]);
             }
             String key = k[0] + "/" + k[1] + "/" + k[2];
@@ -82,8 +83,7 @@ class PhiloxLanesTest {
         for (int blk = 0; 4 * blk < n; blk++) {
             Philox.block(seed, stream, counter + blk, words, 0);
             if (normal) {
-                BoxMuller.normals(words[0], words[1], vals, 0);
-                BoxMuller.normals(words[2], words[3], vals, 2);
+                BoxMuller.blockNormals(seed, stream, counter + blk, vals, 0);
             } else {
                 for (int w = 0; w < 4; w++) vals[w] = BoxMuller.uniform(words[w]);
             }
