@@ -95,6 +95,15 @@ class PhiloxTest {
             assertEquals(exact.floatValue(), BoxMuller.radiusUniform(a, b, 0), "words " + a + ", " + b);
         }
         float[] z = new float[2];
+        for (int i = 0; i < 20_000; i++) { // the float normals against Box-Muller in double on the same u and angle
+            int a = r.nextInt(), b = r.nextInt(), f = r.nextInt();
+            if (i % 4 == 0) a = r.nextInt(1 << (i % 32));
+            double u = BoxMuller.radiusUniform(a, b, f), angle = 2 * Math.PI * ((b >>> 8) * 0x1p-24);
+            double rr = Math.sqrt(-2 * Math.log(u));
+            BoxMuller.normals(a, b, f, z, 0);
+            assertEquals(rr * Math.cos(angle), z[0], 2e-6 * (1 + rr), "cosine of words " + a + ", " + b);
+            assertEquals(rr * Math.sin(angle), z[1], 2e-6 * (1 + rr), "sine of words " + a + ", " + b);
+        }
         BoxMuller.normals(0, 0x4000_0000, 0, z, 0); // u = 2^-73, a quarter turn: (0, r)
         double radius = Math.sqrt(146 * Math.log(2));
         assertEquals(radius, Math.hypot(z[0], z[1]), 1e-5 * radius);
