@@ -9,14 +9,15 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The production kernels and the PTX module of each, read from kernels/ptx/index.txt (written by
- * tools/build-kernels, packaged in the jar under rrcm/kernels/ptx/), and the CUDA version whose nvcc
- * wrote the PTX: a driver must support at least that version to load it.
+ * The production kernels, the PTX module of each and its static shared memory (ptxas's count for sm_90),
+ * read from kernels/ptx/index.txt (written by tools/build-kernels, packaged in the jar under
+ * rrcm/kernels/ptx/), and the CUDA version whose nvcc wrote the PTX: a driver must support at least that
+ * version to load it.
  *
  * <pre>
  * # comment
  * cuda 13.0
- * elementwise ew_unary       (module, kernel)
+ * losses infonce_backward_k 512       (module, kernel, static shared bytes)
  * </pre>
  */
 public final class KernelIndex {
@@ -24,10 +25,12 @@ public final class KernelIndex {
 
     private final String cudaVersion;
     private final Map<String, String> moduleOf;
+    private final Map<String, Integer> staticShared;
 
-    private KernelIndex(String cudaVersion, Map<String, String> moduleOf) {
+    private KernelIndex(String cudaVersion, Map<String, String> moduleOf, Map<String, Integer> staticShared) {
         this.cudaVersion = cudaVersion;
         this.moduleOf = Collections.unmodifiableMap(moduleOf);
+        this.staticShared = Collections.unmodifiableMap(staticShared);
     }
 
     /** The index on the classpath; a build without PTX (which cannot happen from a clean clone) fails here. */
@@ -46,16 +49,23 @@ public final class KernelIndex {
     static KernelIndex parse(String text) {
         String version = null;
         Map<String, String> modules = new LinkedHashMap<>();
+        Map<String, Integer> shared = new LinkedHashMap<>();
         for (String raw : text.split("\n")) {
             String line = raw.strip();
             if (line.isEmpty() || line.startsWith("#")) continue;
             String[] f = line.split("\\s+");
-            if (f.length != 2) throw new DeviceException("kernel index: bad line '" + line + "'");
-            if (f[0].equals("cuda")) version = f[1];
-            else modules.put(f[1], f[0]);
+            if (f.length == 2 && f[0].equals("cuda")) {
+                version = f[1];
+                continue;
+            }
+            if (f.length != 3 || !f[2].matches("\\d+")) {
+                throw new DeviceException("kernel index: bad line '" + line + "' (module kernel static-shared-bytes)");
+            }
+            modules.put(f[1], f[0]);
+            shared.put(f[1], Integer.parseInt(f[2]));
         }
         if (version == null) throw new DeviceException("kernel index: no 'cuda <version>' line");
-        return new KernelIndex(version, modules);
+        return new KernelIndex(version, modules, shared);
     }
 
     /** The CUDA version of the nvcc that wrote the PTX, e.g. "13.0". */
@@ -80,6 +90,11 @@ public final class KernelIndex {
     /** The module (PTX file name without .ptx) that holds the kernel, or null. */
     public String moduleOf(String kernel) {
         return moduleOf.get(kernel);
+    }
+
+    /** The kernel's static shared memory in bytes (ptxas's count for sm_90), or 0 for a kernel not in the index. */
+    public int staticShared(String kernel) {
+        return staticShared.getOrDefault(kernel, 0);
     }
 
     /** The PTX text of a module, NUL-terminated as cuModuleLoadData wants it. */

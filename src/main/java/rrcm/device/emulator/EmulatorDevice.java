@@ -20,6 +20,7 @@ import rrcm.device.DeviceException;
 import rrcm.device.Dim3;
 import rrcm.device.KernelArgs;
 import rrcm.device.KernelIndex;
+import rrcm.device.LaunchLimits;
 
 /**
  * The host emulator as a {@link Device}: kernels/*.cu compiled for the CPU (tools/build-emulator) and
@@ -31,7 +32,9 @@ import rrcm.device.KernelIndex;
  * blocks and threads run, so a missing barrier shows as a result that changes with the order.
  *
  * <p>A production kernel must also be in the PTX index (kernels/ptx/index.txt), as the GPU executor
- * needs it there: a kernel added to a .cu without rebuilding the PTX fails here too.
+ * needs it there: a kernel added to a .cu without rebuilding the PTX fails here too. And every launch
+ * keeps a GPU's limits ({@link LaunchLimits}): the block and grid sizes, and the kernel's static shared
+ * memory (from the index) plus the launch's dynamic shared memory within what a block may opt in to.
  */
 public final class EmulatorDevice implements Device {
     /** The order in which blocks, and the threads of a block between barriers, run. */
@@ -255,7 +258,9 @@ public final class EmulatorDevice implements Device {
             throw new DeviceException(kernel + " (" + k.source() + ") is not in kernels/ptx/index.txt, so a GPU would not "
                     + "find it: the PTX is stale, run tools/build-kernels");
         }
-        if (sharedBytes < 0) throw new DeviceException(kernel + ": negative dynamic shared memory " + sharedBytes);
+        // the limits a GPU applies (rrcm.device.LaunchLimits), with the kernel's static shared memory from the index
+        LaunchLimits.checkGeometry(kernel, grid, block);
+        LaunchLimits.optIn(kernel, index.staticShared(kernel), sharedBytes, LaunchLimits.EMULATED_OPT_IN_MAX);
         List<KernelArgs.Arg> list = args.list();
         int n = list.size();
         try (Arena arena = Arena.ofConfined()) {

@@ -14,6 +14,7 @@ import static jcuda.driver.JCudaDriver.cuEventDestroy;
 import static jcuda.driver.JCudaDriver.cuEventElapsedTime;
 import static jcuda.driver.JCudaDriver.cuEventRecord;
 import static jcuda.driver.JCudaDriver.cuEventSynchronize;
+import static jcuda.driver.JCudaDriver.cuFuncGetAttribute;
 import static jcuda.driver.JCudaDriver.cuFuncSetAttribute;
 import static jcuda.driver.JCudaDriver.cuInit;
 import static jcuda.driver.JCudaDriver.cuLaunchKernel;
@@ -50,6 +51,7 @@ import rrcm.device.DeviceException;
 import rrcm.device.Dim3;
 import rrcm.device.KernelArgs;
 import rrcm.device.KernelIndex;
+import rrcm.device.LaunchLimits;
 
 /**
  * A GPU through CUDA's driver API (JCuda), in the manner of jcuda-samples: exceptions enabled, so that
@@ -68,7 +70,6 @@ public final class CudaDevice implements Device {
 
     /** The kernels are PTX for compute_80: Ampere and newer. */
     static final int MIN_COMPUTE_CAPABILITY = 80;
-    private static final int DEFAULT_SHARED_LIMIT = 48 * 1024;
 
     private static Probe probe;
 
@@ -162,7 +163,10 @@ public final class CudaDevice implements Device {
     private final KernelIndex index;
     private final Map<String, CUmodule> modules = new HashMap<>();
     private final Map<String, CUfunction> functions = new HashMap<>();
+    /** Per kernel: the dynamic shared memory it is opted in for so far. */
     private final Map<String, Integer> sharedLimit = new HashMap<>();
+    /** Per kernel: its static shared memory, as the driver reports it. */
+    private final Map<String, Integer> staticShared = new HashMap<>();
     private final ThreadLocal<Boolean> current = ThreadLocal.withInitial(() -> false);
     private String lastKernel = "none";
     private boolean closed;
@@ -363,14 +367,17 @@ public final class CudaDevice implements Device {
         makeCurrent();
         CUfunction f = functions.get(kernel);
         if (f == null) throw new DeviceException("no kernel named '" + kernel + "' in kernels/ptx/index.txt");
-        if (sharedBytes > DEFAULT_SHARED_LIMIT && sharedLimit.getOrDefault(kernel, DEFAULT_SHARED_LIMIT) < sharedBytes) {
-            if (sharedBytes > sharedOptIn) {
-                throw new DeviceException(kernel + ": " + sharedBytes + " bytes of dynamic shared memory exceed this GPU's "
-                        + sharedOptIn);
-            }
+        LaunchLimits.checkGeometry(kernel, grid, block);
+        int statics = staticShared.computeIfAbsent(kernel, k -> {
+            int[] v = {0};
+            call("cuFuncGetAttribute " + k, () -> cuFuncGetAttribute(v, CUfunction_attribute.CU_FUNC_ATTRIBUTE_SHARED_SIZE_BYTES, f));
+            return v[0];
+        });
+        int optIn = LaunchLimits.optIn(kernel, statics, sharedBytes, sharedOptIn);
+        if (optIn > sharedLimit.getOrDefault(kernel, 0)) {
             call("cuFuncSetAttribute " + kernel, () -> cuFuncSetAttribute(f,
-                    CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, sharedBytes));
-            sharedLimit.put(kernel, sharedBytes);
+                    CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, optIn));
+            sharedLimit.put(kernel, optIn);
         }
         List<KernelArgs.Arg> list = args.list();
         Pointer[] params = new Pointer[list.size()];

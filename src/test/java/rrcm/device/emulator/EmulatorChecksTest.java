@@ -145,7 +145,7 @@ class EmulatorChecksTest {
         DeviceBuffer out = dev.allocate(4L * 2048, "out");
         DeviceException e = assertThrows(DeviceException.class, () -> dev.launch("planted_out_of_bounds", Dim3.of(1),
                 Dim3.of(2048), 0, KernelArgs.of().ptr(out).i32(2048)));
-        assertTrue(e.getMessage().contains("outside the limits"), e.getMessage());
+        assertTrue(e.getMessage().contains("is outside the 1024 threads"), e.getMessage());
         e = assertThrows(DeviceException.class, () -> dev.launch("emu_dynamic_reverse", Dim3.of(1), Dim3.of(32),
                 200_000, KernelArgs.of().ptr(out).ptr(out)));
         assertTrue(e.getMessage().contains("dynamic shared memory"), e.getMessage());
