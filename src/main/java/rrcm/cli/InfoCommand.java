@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.List;
 import jdk.incubator.vector.FloatVector;
 import picocli.CommandLine;
+import rrcm.device.KernelIndex;
 import picocli.CommandLine.Command;
 import rrcm.backend.BackendStatus;
 import rrcm.backend.Backends;
@@ -30,6 +31,9 @@ final class InfoCommand implements Runnable {
         for (String line : CpuTuning.describe()) out.printf("  %s%n", line);
         out.printf("cpu threads %d used of %d available%n", Backends.cpuThreads(),
                 Runtime.getRuntime().availableProcessors());
+        KernelIndex kernels = KernelIndex.load();
+        out.printf("gpu kernels %d, PTX ISA %s (written by nvcc %s): a driver for CUDA %s or newer loads them%n",
+                kernels.kernels().size(), kernels.isa(), kernels.cudaVersion(), kernels.requiredCuda());
         out.println("backends");
         List<BackendStatus> all = Backends.probeAll();
         int width = all.stream().mapToInt(s -> s.name().length()).max().orElse(0);

@@ -16,7 +16,8 @@ import java.util.Set;
  *
  * <pre>
  * # comment
- * cuda 13.0
+ * cuda 13.0                            (the nvcc that wrote them)
+ * isa 7.8                              (the PTX ISA they declare: a driver for CUDA 11.8 or newer loads it)
  * losses infonce_backward_k 512       (module, kernel, static shared bytes)
  * </pre>
  */
@@ -24,11 +25,13 @@ public final class KernelIndex {
     public static final String RESOURCE_DIR = "/rrcm/kernels/ptx/";
 
     private final String cudaVersion;
+    private final String isa;
     private final Map<String, String> moduleOf;
     private final Map<String, Integer> staticShared;
 
-    private KernelIndex(String cudaVersion, Map<String, String> moduleOf, Map<String, Integer> staticShared) {
+    private KernelIndex(String cudaVersion, String isa, Map<String, String> moduleOf, Map<String, Integer> staticShared) {
         this.cudaVersion = cudaVersion;
+        this.isa = isa;
         this.moduleOf = Collections.unmodifiableMap(moduleOf);
         this.staticShared = Collections.unmodifiableMap(staticShared);
     }
@@ -47,7 +50,7 @@ public final class KernelIndex {
     }
 
     static KernelIndex parse(String text) {
-        String version = null;
+        String version = null, isa = null;
         Map<String, String> modules = new LinkedHashMap<>();
         Map<String, Integer> shared = new LinkedHashMap<>();
         for (String raw : text.split("\n")) {
@@ -58,6 +61,10 @@ public final class KernelIndex {
                 version = f[1];
                 continue;
             }
+            if (f.length == 2 && f[0].equals("isa")) {
+                isa = f[1];
+                continue;
+            }
             if (f.length != 3 || !f[2].matches("\\d+")) {
                 throw new DeviceException("kernel index: bad line '" + line + "' (module kernel static-shared-bytes)");
             }
@@ -65,7 +72,8 @@ public final class KernelIndex {
             shared.put(f[1], Integer.parseInt(f[2]));
         }
         if (version == null) throw new DeviceException("kernel index: no 'cuda <version>' line");
-        return new KernelIndex(version, modules, shared);
+        if (isa == null || cudaOfIsa(isa) == null) throw new DeviceException("kernel index: no known 'isa <version>' line");
+        return new KernelIndex(version, isa, modules, shared);
     }
 
     /** The CUDA version of the nvcc that wrote the PTX, e.g. "13.0". */
@@ -73,10 +81,46 @@ public final class KernelIndex {
         return cudaVersion;
     }
 
-    /** That version as the driver API reports versions: 1000 * major + 10 * minor. */
+    /** The PTX ISA version the files declare, e.g. "7.8". */
+    public String isa() {
+        return isa;
+    }
+
+    /** The oldest CUDA whose driver loads that ISA, e.g. "11.8". */
+    public String requiredCuda() {
+        return cudaOfIsa(isa);
+    }
+
+    /** That CUDA version as the driver API reports versions: 1000 * major + 10 * minor. */
     public int requiredDriverVersion() {
-        String[] p = cudaVersion.split("\\.");
-        return 1000 * Integer.parseInt(p[0]) + 10 * (p.length > 1 ? Integer.parseInt(p[1]) : 0);
+        String[] p = requiredCuda().split("\\.");
+        return 1000 * Integer.parseInt(p[0]) + 10 * Integer.parseInt(p[1]);
+    }
+
+    /** The CUDA release that introduced a PTX ISA version (NVIDIA's PTX release notes), or null for one not listed. */
+    static String cudaOfIsa(String isa) {
+        return switch (isa) {
+            case "7.0" -> "11.0";
+            case "7.1" -> "11.1";
+            case "7.2" -> "11.2";
+            case "7.3" -> "11.3";
+            case "7.4" -> "11.4";
+            case "7.5" -> "11.5";
+            case "7.6" -> "11.6";
+            case "7.7" -> "11.7";
+            case "7.8" -> "11.8";
+            case "8.0" -> "12.0";
+            case "8.1" -> "12.1";
+            case "8.2" -> "12.2";
+            case "8.3" -> "12.3";
+            case "8.4" -> "12.4";
+            case "8.5" -> "12.5";
+            case "8.6" -> "12.7";
+            case "8.7" -> "12.8";
+            case "8.8" -> "12.9";
+            case "9.0" -> "13.0";
+            default -> null;
+        };
     }
 
     public Set<String> kernels() {

@@ -57,6 +57,7 @@ class CliTest {
         assertTrue(r.out().matches("(?s).*cpu\\s+available.*"), r.out());
         assertTrue(r.out().contains("cpu kernels") && r.out().contains("gemm tile") && r.out().contains("attention tile"),
                 r.out());
+        assertTrue(r.out().contains("PTX ISA 7.8 (written by nvcc 13.0): a driver for CUDA 11.8 or newer loads them"), r.out());
     }
 
     /** A run larger than the heap ends with one sentence that says how to give the JVM more, and exit 1. */

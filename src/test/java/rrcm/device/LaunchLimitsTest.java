@@ -40,8 +40,15 @@ class LaunchLimitsTest {
         assertEquals(512, index.staticShared("infonce_backward_k"), "its 128 floats of staged lse and g");
         assertEquals(128, index.staticShared("xent_forward"), "block_reduce's 32 floats");
         assertEquals(0, index.staticShared("attn_fwd_d8"), "attention stages everything in dynamic shared memory");
-        DeviceException bad = assertThrows(DeviceException.class, () -> KernelIndex.parse("cuda 13.0\nlosses xent_forward\n"));
+        DeviceException bad = assertThrows(DeviceException.class,
+                () -> KernelIndex.parse("cuda 13.0\nisa 7.8\nlosses xent_forward\n"));
         assertTrue(bad.getMessage().contains("static-shared-bytes"), bad.getMessage());
+        // the PTX declares ISA 7.8, which drivers for CUDA 11.8 and newer load (nvcc 13 alone would need CUDA 13)
+        assertEquals("7.8", index.isa());
+        assertEquals("11.8", index.requiredCuda());
+        assertEquals(11080, index.requiredDriverVersion());
+        assertEquals("13.0", KernelIndex.parse("cuda 13.0\nisa 9.0\n").requiredCuda());
+        assertThrows(DeviceException.class, () -> KernelIndex.parse("cuda 13.0\nisa 6.4\n"));
     }
 
     @Test

@@ -24,7 +24,7 @@ import static jcuda.driver.JCudaDriver.cuMemcpyDtoD;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
 import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
 import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
-import static jcuda.driver.JCudaDriver.cuModuleLoadData;
+import static jcuda.driver.JCudaDriver.cuModuleLoadDataJIT;
 import static jcuda.driver.JCudaDriver.cuModuleUnload;
 
 import java.lang.foreign.Arena;
@@ -42,7 +42,9 @@ import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUevent;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUfunction_attribute;
+import jcuda.driver.CUjit_option;
 import jcuda.driver.CUmodule;
+import jcuda.driver.JITOptions;
 import jcuda.driver.JCudaDriver;
 import rrcm.device.Device;
 import rrcm.device.DeviceBuffer;
@@ -57,7 +59,7 @@ import rrcm.device.LaunchLimits;
  * A GPU through CUDA's driver API (JCuda), in the manner of jcuda-samples: exceptions enabled, so that
  * every driver call is checked, and each lifetime explicit: the device's primary context is retained
  * at {@link #open} and released at {@link #close}; every PTX module of kernels/ptx is loaded once at
- * open (cuModuleLoadData, from the classpath) and unloaded at close; functions are looked up once and
+ * open (cuModuleLoadDataEx with the JIT's logs, from the classpath) and unloaded at close; functions are looked up once and
  * cached. All work goes to the default stream, so it runs in launch order and copies to the host wait
  * for it.
  *
@@ -108,9 +110,9 @@ public final class CudaDevice implements Device {
             int[] version = {0};
             cuDriverGetVersion(version);
             if (version[0] < index.requiredDriverVersion()) {
-                return new Probe(false, "the PTX kernels need a driver for CUDA " + index.cudaVersion()
-                        + " (they were built by that nvcc), newer than this driver (CUDA " + cudaVersion(version[0])
-                        + "): update the NVIDIA driver or rebuild kernels/ptx with an older nvcc");
+                return new Probe(false, "the PTX kernels (ISA " + index.isa() + ") need a driver for CUDA "
+                        + index.requiredCuda() + " or newer, and this one is for CUDA " + cudaVersion(version[0])
+                        + ": update the NVIDIA driver");
             }
             CUdevice dev = new CUdevice();
             cuDeviceGet(dev, 0);
@@ -187,8 +189,7 @@ public final class CudaDevice implements Device {
                 CUmodule m = modules.get(module);
                 if (m == null) {
                     CUmodule loaded = new CUmodule();
-                    byte[] ptx = index.ptx(module);
-                    call("loading PTX module " + module, () -> cuModuleLoadData(loaded, ptx));
+                    load(loaded, module, index.ptx(module));
                     modules.put(module, loaded);
                     m = loaded;
                 }
@@ -211,6 +212,28 @@ public final class CudaDevice implements Device {
     }
 
     /** Runs a driver call, turning its error into a DeviceException that says what was being done. */
+    private static final int JIT_LOG_BYTES = 16 * 1024;
+
+    /**
+     * Loads a PTX module through the JIT with its error and info logs kept (cuModuleLoadDataEx): a module the
+     * driver refuses fails with the JIT's own account of why, not a bare error code.
+     */
+    private static void load(CUmodule module, String name, byte[] ptx) {
+        JITOptions jit = new JITOptions();
+        jit.putBytes(CUjit_option.CU_JIT_ERROR_LOG_BUFFER, new byte[JIT_LOG_BYTES]);
+        jit.putInt(CUjit_option.CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES, JIT_LOG_BYTES);
+        jit.putBytes(CUjit_option.CU_JIT_INFO_LOG_BUFFER, new byte[JIT_LOG_BYTES]);
+        jit.putInt(CUjit_option.CU_JIT_INFO_LOG_BUFFER_SIZE_BYTES, JIT_LOG_BYTES);
+        try {
+            call("loading PTX module " + name, () -> cuModuleLoadDataJIT(module, Pointer.to(ptx), jit));
+        } catch (DeviceException e) {
+            String error = jit.getString(CUjit_option.CU_JIT_ERROR_LOG_BUFFER);
+            String info = jit.getString(CUjit_option.CU_JIT_INFO_LOG_BUFFER);
+            throw new DeviceException(e.getMessage() + (error == null || error.isBlank() ? "" : "; JIT error log: " + error.strip())
+                    + (info == null || info.isBlank() ? "" : "; JIT info log: " + info.strip()), e);
+        }
+    }
+
     private static void call(String what, Runnable r) {
         try {
             r.run();
@@ -218,7 +241,7 @@ public final class CudaDevice implements Device {
             String code = e.getMessage();
             if (code != null && code.contains("UNSUPPORTED_PTX_VERSION")) {
                 throw new DeviceException(what + ": the PTX is newer than this driver supports (" + code
-                        + "): update the NVIDIA driver or rebuild kernels/ptx with an older nvcc", e);
+                        + "): update the NVIDIA driver", e);
             }
             throw new DeviceException(what + " failed: " + code, e);
         }
