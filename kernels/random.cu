@@ -14,7 +14,9 @@
 //       out (n, pixels): out[i, p] = fmaf(z, std, 0) + base[p], z the normal of element i * stride + p
 //       (stride a multiple of 4: copy i starts at block counter + i * stride / 4); the noise injection
 //       of randomized smoothing in one pass, the same bits as philox_normal of (n, stride) narrowed to
-//       pixels and added to base
+//       pixels and added to base. Grid (x, y): y strides over the copies, x over a copy's blocks of four
+//       pixels, so no thread divides; a copy of whole float4s (pixels % 4 == 0, aligned) is stored as
+//       float4s
 //   noise_levels(x, z, n, levels, lv, o0 .. o7)
 //       the training form: o_l = (x + lv.t[l] z) lv.scale[l] for l < levels (at most 8 per launch; the
 //       levels travel by value in the launch's parameters, so a training step uploads nothing for them),
@@ -76,19 +78,27 @@ extern "C" __global__ void philox_uniform(float* out, long long n, unsigned long
 
 extern "C" __global__ void philox_noisy_copies(const float* base, float* out, int pixels, int stride, int n, unsigned long long seed, unsigned long long stream, unsigned long long counter, float std) {
     int per_copy = (pixels + 3) / 4; // blocks that reach a pixel; the rest of the stride is skipped
-    long long blocks = static_cast<long long>(n) * per_copy;
-    for (long long t = blockIdx.x * static_cast<long long>(blockDim.x) + threadIdx.x; t < blocks;
-         t += static_cast<long long>(gridDim.x) * blockDim.x) {
-        long long i = t / per_copy;
-        int b = static_cast<int>(t - i * per_copy);
-        unsigned long long block = counter + static_cast<unsigned long long>(i * (stride / 4) + b);
-        PhiloxWords w = philox_block(seed, stream, block);
-        float2 z01 = box_muller(w.w0, w.w1, seed, stream, block, 0), z23 = box_muller(w.w2, w.w3, seed, stream, block, 1);
-        float z[4] = {z01.x, z01.y, z23.x, z23.y};
-        float* row = out + i * pixels;
-        for (int l = 0; l < 4; l++) {
-            int p = 4 * b + l;
-            if (p < pixels) row[p] = __fadd_rn(fmaf(z[l], std, 0.0f), base[p]);
+    // rows of 16-byte-aligned float4s when the copies and the base allow: copy i starts 4 * i * pixels bytes in
+    bool vec = aligned16(out) && aligned16(base) && pixels % 4 == 0;
+    for (int i = blockIdx.y; i < n; i += gridDim.y) {
+        float* row = out + static_cast<long long>(i) * pixels;
+        unsigned long long first = counter + static_cast<unsigned long long>(i) * static_cast<unsigned long long>(stride / 4);
+        for (int b = blockIdx.x * blockDim.x + threadIdx.x; b < per_copy; b += gridDim.x * blockDim.x) {
+            unsigned long long block = first + static_cast<unsigned long long>(b);
+            PhiloxWords w = philox_block(seed, stream, block);
+            float2 z01 = box_muller(w.w0, w.w1, seed, stream, block, 0), z23 = box_muller(w.w2, w.w3, seed, stream, block, 1);
+            float z[4] = {z01.x, z01.y, z23.x, z23.y};
+            if (vec) {
+                float4 bv = reinterpret_cast<const float4*>(base)[b];
+                reinterpret_cast<float4*>(row)[b] = make_float4(__fadd_rn(fmaf(z[0], std, 0.0f), bv.x),
+                        __fadd_rn(fmaf(z[1], std, 0.0f), bv.y), __fadd_rn(fmaf(z[2], std, 0.0f), bv.z),
+                        __fadd_rn(fmaf(z[3], std, 0.0f), bv.w));
+                continue;
+            }
+            for (int l = 0; l < 4; l++) {
+                int p = 4 * b + l;
+                if (p < pixels) row[p] = __fadd_rn(fmaf(z[l], std, 0.0f), base[p]);
+            }
         }
     }
 }

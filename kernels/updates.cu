@@ -10,16 +10,18 @@
 //         p = p decay - step_size (m / (sqrt(v) / sqrt_bias2 + eps))
 //       with decay = 1 - lr wd, step_size = lr / bias1 and sqrt_bias2 = sqrt(bias2) rounded on the host
 //       as the CPU backend rounds them.
-//   adamw_all(table, offsets, rates, tensors, total, lr, bias1, sqrt_bias2, w1, beta2, w2, eps)
+//   adamw_all(table, chunks, count, rates, lr, bias1, sqrt_bias2, w1, beta2, w2, eps)
 //       adamw over a list of tensors in one launch: table holds (p, g, m, v) addresses for each tensor,
-//       offsets the running element counts (tensors + 1 ints), rates (lr scale, weight decay) per tensor
-//       (kept on the device between steps; lr and bias1 come by value, the host's roundings redone).
-//       A grid-stride loop over all elements finds each element's tensor by binary search in offsets.
+//       chunks `count` triples (tensor, first element, length <= 4096) that cover every tensor, rates
+//       (lr scale, weight decay) per tensor (kept on the device between steps; lr and bias1 come by
+//       value, the host's roundings redone). Blocks take chunks in turn (c = blockIdx.x, then + gridDim.x)
+//       and their threads stride over a chunk's elements: no thread searches for its tensor.
 //   pointer_table(table, slot, count, a0 .. a7)
 //       table[slot + i] = the address of a_i, i < count: how the host, which holds buffers rather than
 //       addresses, fills the table of adamw_all (once for a parameter list: its storages do not change)
-//   axpby_all(table, offsets, tensors, total, a, b)
-//       axpby over a list of (y, x) pairs in one launch (table: two addresses per pair), e.g. an EMA
+//   axpby_all(table, chunks, count, a, b)
+//       axpby over a list of (y, x) pairs in one launch (table: two addresses per pair; chunks as for
+//       adamw_all), e.g. an EMA
 //   axpby(y, x, n, a, b)                  y = a y + b x
 // Every product and sum is __fmul_rn / __fadd_rn (never contracted into an fma, see random.cu), the
 // division and the square root are IEEE round-to-nearest: the same roundings as the Java code.
@@ -90,43 +92,32 @@ extern "C" __global__ void pointer_table(unsigned long long* table, int slot, in
     for (int i = 0; i < count && i < 8; i++) table[slot + i] = reinterpret_cast<unsigned long long>(a[i]);
 }
 
-// The tensor of element e: the last t with offsets[t] <= e.
-__device__ __forceinline__ int tensor_of(const int* offsets, int tensors, long long e) {
-    int lo = 0, hi = tensors - 1;
-    while (lo < hi) {
-        int mid = (lo + hi + 1) / 2;
-        if (offsets[mid] <= e) lo = mid; else hi = mid - 1;
-    }
-    return lo;
-}
-
-extern "C" __global__ void axpby_all(const unsigned long long* table, const int* offsets, int tensors, long long total, float a, float b) {
-    for (long long e = blockIdx.x * static_cast<long long>(blockDim.x) + threadIdx.x; e < total;
-         e += static_cast<long long>(gridDim.x) * blockDim.x) {
-        int t = tensor_of(offsets, tensors, e);
-        long long i = e - offsets[t];
-        float* y = reinterpret_cast<float*>(table[2 * t]);
-        const float* x = reinterpret_cast<const float*>(table[2 * t + 1]);
-        y[i] = __fadd_rn(__fmul_rn(a, y[i]), __fmul_rn(b, x[i]));
+extern "C" __global__ void axpby_all(const unsigned long long* table, const int* chunks, int count, float a, float b) {
+    for (int c = blockIdx.x; c < count; c += gridDim.x) {
+        int t = chunks[3 * c], start = chunks[3 * c + 1], len = chunks[3 * c + 2];
+        float* y = reinterpret_cast<float*>(table[2 * t]) + start;
+        const float* x = reinterpret_cast<const float*>(table[2 * t + 1]) + start;
+        for (int i = threadIdx.x; i < len; i += blockDim.x) y[i] = __fadd_rn(__fmul_rn(a, y[i]), __fmul_rn(b, x[i]));
     }
 }
 
-extern "C" __global__ void adamw_all(const unsigned long long* table, const int* offsets, const float* rates, int tensors, long long total, float lr, float bias1, float sqrt_bias2, float w1, float beta2, float w2, float eps) {
-    for (long long e = blockIdx.x * static_cast<long long>(blockDim.x) + threadIdx.x; e < total;
-         e += static_cast<long long>(gridDim.x) * blockDim.x) {
-        int lo = tensor_of(offsets, tensors, e);
-        long long i = e - offsets[lo];
-        float* p = reinterpret_cast<float*>(table[4 * lo]);
-        const float* g = reinterpret_cast<const float*>(table[4 * lo + 1]);
-        float* m = reinterpret_cast<float*>(table[4 * lo + 2]);
-        float* v = reinterpret_cast<float*>(table[4 * lo + 3]);
-        float pi = p[i], mi = m[i], vi = v[i];
+extern "C" __global__ void adamw_all(const unsigned long long* table, const int* chunks, int count, const float* rates, float lr, float bias1, float sqrt_bias2, float w1, float beta2, float w2, float eps) {
+    for (int c = blockIdx.x; c < count; c += gridDim.x) {
+        int t = chunks[3 * c], start = chunks[3 * c + 1], len = chunks[3 * c + 2];
+        float* p = reinterpret_cast<float*>(table[4 * t]) + start;
+        const float* g = reinterpret_cast<const float*>(table[4 * t + 1]) + start;
+        float* m = reinterpret_cast<float*>(table[4 * t + 2]) + start;
+        float* v = reinterpret_cast<float*>(table[4 * t + 3]) + start;
         // the host's float steps: lr_t = lr * scale, decay = 1 - lr_t * wd, step size = lr_t / bias1
-        float lr_t = __fmul_rn(lr, rates[2 * lo]);
-        float decay = __fadd_rn(1.0f, -__fmul_rn(lr_t, rates[2 * lo + 1]));
-        adamw_one(pi, g[i], mi, vi, decay, lr_t / bias1, sqrt_bias2, w1, beta2, w2, eps);
-        p[i] = pi;
-        m[i] = mi;
-        v[i] = vi;
+        float lr_t = __fmul_rn(lr, rates[2 * t]);
+        float decay = __fadd_rn(1.0f, -__fmul_rn(lr_t, rates[2 * t + 1]));
+        float step_size = lr_t / bias1;
+        for (int i = threadIdx.x; i < len; i += blockDim.x) {
+            float pi = p[i], mi = m[i], vi = v[i];
+            adamw_one(pi, g[i], mi, vi, decay, step_size, sqrt_bias2, w1, beta2, w2, eps);
+            p[i] = pi;
+            m[i] = mi;
+            v[i] = vi;
+        }
     }
 }

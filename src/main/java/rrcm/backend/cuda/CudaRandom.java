@@ -1,12 +1,13 @@
 package rrcm.backend.cuda;
 
 import rrcm.backend.RandomOps;
+import rrcm.device.Dim3;
 import rrcm.device.KernelArgs;
 
 /**
  * The random family on the device (kernels/random.cu), bit-identical to the CPU's: the same Philox
  * blocks and Box-Muller polynomials as {@link rrcm.backend.BoxMuller}, one thread per Philox block of four
- * elements (noisy copies: per four pixels of a copy).
+ * elements (noisy copies: a grid row of blocks per copy, a thread per four pixels, float4 stores).
  */
 final class CudaRandom extends RandomOps<CudaStorage> {
     private final CudaRuntime rt;
@@ -34,8 +35,12 @@ final class CudaRandom extends RandomOps<CudaStorage> {
     @Override
     protected void doNoisyCopies(CudaStorage base, int pixels, int stride, int n, long seed, long stream, long counter,
                                  float std, CudaStorage out) {
-        rt.launch1d("philox_noisy_copies", (long) n * ((pixels + 3) / 4), KernelArgs.of().ptr(base.buffer()).ptr(out.buffer())
-                .i32(pixels).i32(stride).i32(n).i64(seed).i64(stream).i64(counter).f32(std));
+        int perCopy = (pixels + 3) / 4;
+        int threads = Math.min(CudaRuntime.THREADS, (perCopy + 31) / 32 * 32);
+        int x = Math.min((perCopy + threads - 1) / threads, 64);
+        rt.device().launch("philox_noisy_copies", new Dim3(x, Math.min(n, CudaRuntime.MAX_GRID_YZ), 1), Dim3.of(threads), 0,
+                KernelArgs.of().ptr(base.buffer()).ptr(out.buffer()).i32(pixels).i32(stride).i32(n).i64(seed).i64(stream)
+                        .i64(counter).f32(std));
     }
 
     /** Up to eight levels per launch: their times and scales travel by value in one struct. */

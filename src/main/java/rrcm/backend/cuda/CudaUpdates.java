@@ -2,13 +2,15 @@ package rrcm.backend.cuda;
 
 import rrcm.backend.DType;
 import rrcm.backend.UpdateOps;
+import rrcm.device.Dim3;
 import rrcm.device.KernelArgs;
 
 /**
  * The updates family on the device (kernels/updates.cu), with the CPU's bits: AdamW and axpby rounded
  * operation by operation as the CPU rounds them. The scalars the CPU derives from the hyperparameters
  * (1 - lr wd, lr / bias1, sqrt(bias2), 1 - beta) are derived here, in Java, the same way, and passed to
- * the kernels. The list forms are one launch each over a table of the tensors' addresses.
+ * the kernels. The list forms are one launch each over a table of the tensors' addresses, a block per chunk
+ * of one tensor (a table of chunks built once per list), so that no thread searches for its tensor.
  */
 final class CudaUpdates extends UpdateOps<CudaStorage> {
     private final CudaRuntime rt;
@@ -61,17 +63,29 @@ final class CudaUpdates extends UpdateOps<CudaStorage> {
             adamwRatesOnDevice = rt.upload(rates);
             adamwRates = rates;
         }
-        rt.launch1d("adamw_all", t.total, KernelArgs.of().ptr(t.addresses.buffer()).ptr(t.offsets.buffer())
-                .ptr(adamwRatesOnDevice.buffer()).i32(n).i64(t.total).f32(lr).f32(bias1).f32((float) Math.sqrt(bias2))
-                .f32(1f - beta1).f32(beta2).f32(1f - beta2).f32(eps));
+        rt.device().launch("adamw_all", chunkGrid(t), Dim3.of(CudaRuntime.THREADS), 0, KernelArgs.of().ptr(t.addresses.buffer())
+                .ptr(t.chunks.buffer()).i32(t.chunkCount).ptr(adamwRatesOnDevice.buffer()).f32(lr).f32(bias1)
+                .f32((float) Math.sqrt(bias2)).f32(1f - beta1).f32(beta2).f32(1f - beta2).f32(eps));
     }
 
     /** The last (lrScale, weightDecay) pairs of adamwAll, on the host and on the device. */
     private float[] adamwRates;
     private CudaStorage adamwRatesOnDevice;
 
-    /** The device-side address table of a list of storages (four per tensor) and the tensors' running sizes. */
-    private record Table(CudaStorage[] key, CudaStorage addresses, CudaStorage offsets, long total) {}
+    /** Elements of one tensor a block updates at a time: the unit of work of the list kernels. */
+    static final int CHUNK = 4096;
+
+    /**
+     * The device-side tables of a list of storages: their addresses (perTensor per tensor) and the chunks,
+     * (tensor, first element, length) with at most {@link #CHUNK} elements each, that the list kernels hand
+     * out one per block, so that no thread searches for its tensor.
+     */
+    private record Table(CudaStorage[] key, CudaStorage addresses, CudaStorage chunks, int chunkCount, long total) {}
+
+    /** A block per chunk, up to what the device keeps busy (blocks loop over the rest). */
+    private Dim3 chunkGrid(Table t) {
+        return Dim3.of(Math.max(1, Math.min(t.chunkCount, 8 * rt.device().multiprocessors())));
+    }
 
     private Table cachedAdamw, cachedAxpby;
 
@@ -85,22 +99,25 @@ final class CudaUpdates extends UpdateOps<CudaStorage> {
         }
         if (t != null) {
             rt.release(t.addresses);
-            rt.release(t.offsets);
+            rt.release(t.chunks);
         }
         int tensors = all.length / perTensor;
-        int[] offsets = new int[tensors + 1];
+        java.util.List<int[]> chunks = new java.util.ArrayList<>();
+        long total = 0;
         for (int i = 0; i < tensors; i++) {
-            long next = (long) offsets[i] + all[perTensor * i].numel();
-            if (next > Integer.MAX_VALUE) throw new IllegalArgumentException("update lists: more than 2^31 - 1 values in one list");
-            offsets[i + 1] = (int) next;
+            int size = all[perTensor * i].numel();
+            total += size;
+            for (int start = 0; start < size; start += CHUNK) chunks.add(new int[] {i, start, Math.min(CHUNK, size - start)});
         }
+        int[] flat = new int[3 * Math.max(1, chunks.size())];
+        for (int c = 0; c < chunks.size(); c++) System.arraycopy(chunks.get(c), 0, flat, 3 * c, 3);
         CudaStorage addresses = rt.allocate(DType.I32, 2 * all.length); // 64-bit addresses
         for (int slot = 0; slot < all.length; slot += 8) {
             KernelArgs args = KernelArgs.of().ptr(addresses.buffer()).i32(slot).i32(Math.min(8, all.length - slot));
             for (int j = slot; j < slot + 8; j++) args.ptr(j < all.length ? all[j].buffer() : null);
-            rt.device().launch("pointer_table", rrcm.device.Dim3.of(1), rrcm.device.Dim3.of(32), 0, args);
+            rt.device().launch("pointer_table", Dim3.of(1), Dim3.of(32), 0, args);
         }
-        Table made = new Table(all, addresses, rt.upload(offsets), offsets[tensors]);
+        Table made = new Table(all, addresses, rt.upload(flat), chunks.size(), total);
         if (adamw) cachedAdamw = made;
         else cachedAxpby = made;
         return made;
@@ -116,8 +133,8 @@ final class CudaUpdates extends UpdateOps<CudaStorage> {
         }
         Table t = table(all, 2, false);
         if (t.total == 0) return;
-        rt.launch1d("axpby_all", t.total, KernelArgs.of().ptr(t.addresses.buffer()).ptr(t.offsets.buffer()).i32(y.length)
-                .i64(t.total).f32(a).f32(b));
+        rt.device().launch("axpby_all", chunkGrid(t), Dim3.of(CudaRuntime.THREADS), 0,
+                KernelArgs.of().ptr(t.addresses.buffer()).ptr(t.chunks.buffer()).i32(t.chunkCount).f32(a).f32(b));
     }
 
     /** y = a * y + b * x, in place; x may be y. */

@@ -20,6 +20,9 @@ public final class TestEmulator {
             Path root = Path.of(System.getProperty("rrcm.root", ".")).toAbsolutePath().normalize();
             ProcessBuilder pb = new ProcessBuilder("bash", root.resolve("tools/build-emulator").toString(),
                     lib.getParent().toString()).directory(root.toFile()).redirectErrorStream(true);
+            // a build with other flags (-Drrcm.emulator.cxxflags, e.g. contraction on) into its own directory
+            String flags = System.getProperty("rrcm.emulator.cxxflags");
+            if (flags != null && !flags.isBlank()) pb.environment().put("EMU_CXXFLAGS", flags);
             try {
                 Process p = pb.start();
                 String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
