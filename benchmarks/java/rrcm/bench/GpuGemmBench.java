@@ -50,6 +50,10 @@ public class GpuGemmBench {
     @Param({"TF32", "FP32"})
     public String precision;
 
+    /** cublas: the vendor library where the device finds it (else the kernel); kernel: the engine's gemm.cu. */
+    @Param({"cublas", "kernel"})
+    public String impl;
+
     private Device device;
     private CudaBackend backend;
     private CudaRuntime ops;
@@ -70,6 +74,7 @@ public class GpuGemmBench {
 
     @Setup(Level.Trial)
     public void setup() {
+        if ("kernel".equals(impl)) System.setProperty("rrcm.cublas", "off"); // this trial's own JVM (one fork per trial)
         device = BenchDevice.open();
         backend = new CudaBackend("bench", device, CudaGemm.Matmul.valueOf(precision), false);
         ops = backend.runtime();

@@ -43,6 +43,19 @@ public interface Device extends AutoCloseable {
      */
     void launch(String kernel, Dim3 grid, Dim3 block, int sharedBytes, KernelArgs args);
 
+    /**
+     * The vendor BLAS of this device (cuBLAS on a GPU where the library is found), or empty: then the
+     * engine's own GEMM kernel runs. {@link #blasStatus} says which, and why.
+     */
+    default java.util.Optional<Blas> blas() {
+        return java.util.Optional.empty();
+    }
+
+    /** For {@code info}: the BLAS in use, or why there is none. */
+    default String blasStatus() {
+        return "this device has no BLAS";
+    }
+
     /** Waits for all work; reports a failure of earlier asynchronous work. */
     void synchronize();
 

@@ -84,7 +84,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
 
     @Override
     public String describe() {
-        return device.describe() + "; matmul " + gemm.matmul();
+        return device.describe() + "; " + gemm.describe();
     }
 
     private CudaStorage cuda(Storage s, String op) {

@@ -6,9 +6,11 @@ import rrcm.device.Dim3;
 import rrcm.device.KernelArgs;
 
 /**
- * The gemm family on the device (kernels/gemm.cu): 64 x 64 output tiles per block, K in slices of 32
- * staged in shared memory, a kernel per transpose pair and per arithmetic ({@link Matmul}); the batch is
- * the grid's z (looped over beyond 65,535).
+ * The gemm family on the device: cuBLAS where the device finds it ({@link rrcm.device.Device#blas}, TF32
+ * or FP32 as {@link Matmul} says), else the engine's own kernels (kernels/gemm.cu: 64 x 64 output tiles
+ * per block, K in slices of 32 staged in shared memory, a kernel per transpose pair and per arithmetic;
+ * the batch is the grid's z, looped over beyond 65,535), which the emulator always runs and the GPU
+ * benchmark times beside cuBLAS.
  */
 public final class CudaGemm extends GemmOps<CudaStorage> {
     /** The arithmetic of the products. */
@@ -32,8 +34,20 @@ public final class CudaGemm extends GemmOps<CudaStorage> {
         return matmul;
     }
 
+    /** Which products run: cuBLAS where the device has it, else the kernels of gemm.cu. */
+    String describe() {
+        return "matmul " + matmul + " by " + (rt.device().blas().isPresent() ? rt.device().blasStatus()
+                : "the engine's kernel (" + rt.device().blasStatus() + ")");
+    }
+
     @Override
     protected void doMultiply(Gemm g, CudaStorage a, CudaStorage b, CudaStorage c) {
+        var blas = rt.device().blas();
+        if (blas.isPresent()) {
+            blas.get().gemm(matmul == Matmul.TF32, g.transA(), g.transB(), g.m(), g.n(), g.k(), g.alpha(), a.buffer(),
+                    g.strideA(), b.buffer(), g.strideB(), g.beta(), c.buffer(), g.strideC(), g.batch());
+            return;
+        }
         long rowTiles = (g.m() + 63) / 64;
         if (rowTiles > CudaRuntime.MAX_GRID_YZ) {
             throw new IllegalArgumentException("gemm: m = " + g.m() + " exceeds the kernels' " + 64L * CudaRuntime.MAX_GRID_YZ

@@ -383,6 +383,70 @@ public final class CudaDevice implements Device {
         call("cuMemcpyDtoD '" + s.label + "' to '" + d.label + "'", () -> cuMemcpyDtoD(d.at(dstOffset), s.at(srcOffset), bytes));
     }
 
+    // ---- cuBLAS ---------------------------------------------------------------------------------------------------
+
+    private java.util.Optional<rrcm.device.Blas> blas;
+    private String blasStatus;
+    private Cublas cublas;
+
+    /** cuBLAS, found and bound once (-Drrcm.cublas=off keeps the engine's own GEMM kernel). */
+    @Override
+    public synchronized java.util.Optional<rrcm.device.Blas> blas() {
+        if (blas == null) {
+            if ("off".equals(System.getProperty("rrcm.cublas"))) {
+                blas = java.util.Optional.empty();
+                blasStatus = "cuBLAS turned off by -Drrcm.cublas=off";
+            } else {
+                try {
+                    makeCurrent();
+                    cublas = Cublas.open();
+                    blas = java.util.Optional.of(new CublasGemm());
+                    blasStatus = "cuBLAS at " + cublas.library();
+                } catch (DeviceException e) {
+                    blas = java.util.Optional.empty();
+                    blasStatus = e.getMessage();
+                }
+            }
+        }
+        return blas;
+    }
+
+    @Override
+    public synchronized String blasStatus() {
+        blas();
+        return blasStatus;
+    }
+
+    /** The device address of a buffer's byte, as a raw pointer for cuBLAS. */
+    private static long address(Buffer b, long offset) {
+        try {
+            java.lang.reflect.Method native_ = jcuda.NativePointerObject.class.getDeclaredMethod("getNativePointer");
+            native_.setAccessible(true);
+            return (long) native_.invoke(b.pointer) + offset;
+        } catch (ReflectiveOperationException e) {
+            throw new DeviceException("cannot read a device pointer's address from JCuda: " + e, e);
+        }
+    }
+
+    private final class CublasGemm implements rrcm.device.Blas {
+        @Override
+        public String describe() {
+            return "cuBLAS";
+        }
+
+        @Override
+        public void gemm(boolean tf32, boolean transA, boolean transB, int m, int n, int k, float alpha, DeviceBuffer a,
+                         long strideA, DeviceBuffer b, long strideB, float beta, DeviceBuffer c, long strideC, int batch) {
+            synchronized (CudaDevice.this) {
+                makeCurrent();
+                Buffer ba = own(a, "gemm operand a"), bb = own(b, "gemm operand b"), bc = own(c, "gemm output c");
+                // row-major C = op(A) op(B) is column-major C^T = op(B)^T op(A)^T: B's storage goes first
+                cublas.gemm(tf32, rrcm.device.ColumnMajorGemm.of(transA, transB, m, n, k), alpha, address(bb, 0), strideB,
+                        address(ba, 0), strideA, beta, address(bc, 0), strideC, batch);
+            }
+        }
+    }
+
     // ---- launches -----------------------------------------------------------------------------------------------
 
     @Override
@@ -483,6 +547,14 @@ public final class CudaDevice implements Device {
     }
 
     private void release() {
+        if (cublas != null) {
+            try {
+                cublas.close();
+            } catch (DeviceException e) {
+                // the context goes next; a handle that cannot be destroyed goes with it
+            }
+            cublas = null;
+        }
         try {
             for (CUmodule m : modules.values()) call("cuModuleUnload", () -> cuModuleUnload(m));
             modules.clear();
