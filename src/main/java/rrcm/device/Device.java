@@ -21,6 +21,15 @@ public interface Device extends AutoCloseable {
     /** Streaming multiprocessors (the emulator reports a small number): grid-stride kernels size grids by it. */
     int multiprocessors();
 
+    /**
+     * Blocks of {@code threads} threads with {@code sharedBytes} of dynamic shared memory that the whole device
+     * holds at once for this kernel (its occupancy times the multiprocessors): how many a grid-stride kernel
+     * needs to fill the device. Without an occupancy calculator, 8 per multiprocessor.
+     */
+    default int residentBlocks(String kernel, int threads, int sharedBytes) {
+        return 8 * multiprocessors();
+    }
+
     /** New device memory, 256-byte aligned, contents unspecified; the label names it in error messages. */
     DeviceBuffer allocate(long bytes, String label);
 

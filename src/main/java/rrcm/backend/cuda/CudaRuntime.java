@@ -21,7 +21,6 @@ import rrcm.device.KernelArgs;
 public final class CudaRuntime implements AutoCloseable {
     /** Threads of a grid-stride kernel's block. */
     static final int THREADS = 256;
-    private static final int BLOCKS_PER_SM = 8;
     /** The largest grid extent in y and z (and the largest grid x the row kernels use). */
     static final int MAX_GRID_YZ = 65535;
 
@@ -141,9 +140,13 @@ public final class CudaRuntime implements AutoCloseable {
 
     // ---- helpers (package-private: the families of this package launch through them) ---------------------------
 
-    /** A grid-stride kernel over {@code work} items: 256-thread blocks, at most 8 per multiprocessor. */
+    /**
+     * A grid-stride kernel over {@code work} items: 256-thread blocks, as many as the work needs up to what the
+     * device holds at once for this kernel (its occupancy: a 40-register kernel fits fewer blocks than a
+     * 20-register one, and a grid sized for more would run in waves).
+     */
     void launch1d(String kernel, long work, KernelArgs args) {
-        long blocks = Math.max(1, Math.min((work + THREADS - 1) / THREADS, (long) BLOCKS_PER_SM * device.multiprocessors()));
+        long blocks = Math.max(1, Math.min((work + THREADS - 1) / THREADS, device.residentBlocks(kernel, THREADS, 0)));
         device.launch(kernel, Dim3.of((int) blocks), Dim3.of(THREADS), 0, args);
     }
 

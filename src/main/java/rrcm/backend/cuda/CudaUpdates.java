@@ -63,7 +63,7 @@ final class CudaUpdates extends UpdateOps<CudaStorage> {
             adamwRatesOnDevice = rt.upload(rates);
             adamwRates = rates;
         }
-        rt.device().launch("adamw_all", chunkGrid(t), Dim3.of(CudaRuntime.THREADS), 0, KernelArgs.of().ptr(t.addresses.buffer())
+        rt.device().launch("adamw_all", chunkGrid("adamw_all", t), Dim3.of(CudaRuntime.THREADS), 0, KernelArgs.of().ptr(t.addresses.buffer())
                 .ptr(t.chunks.buffer()).i32(t.chunkCount).ptr(adamwRatesOnDevice.buffer()).f32(lr).f32(bias1)
                 .f32((float) Math.sqrt(bias2)).f32(1f - beta1).f32(beta2).f32(1f - beta2).f32(eps));
     }
@@ -82,9 +82,9 @@ final class CudaUpdates extends UpdateOps<CudaStorage> {
      */
     private record Table(CudaStorage[] key, CudaStorage addresses, CudaStorage chunks, int chunkCount, long total) {}
 
-    /** A block per chunk, up to what the device keeps busy (blocks loop over the rest). */
-    private Dim3 chunkGrid(Table t) {
-        return Dim3.of(Math.max(1, Math.min(t.chunkCount, 8 * rt.device().multiprocessors())));
+    /** A block per chunk, up to what the device holds at once (blocks loop over the rest). */
+    private Dim3 chunkGrid(String kernel, Table t) {
+        return Dim3.of(Math.max(1, Math.min(t.chunkCount, rt.device().residentBlocks(kernel, CudaRuntime.THREADS, 0))));
     }
 
     private Table cachedAdamw, cachedAxpby;
@@ -133,7 +133,7 @@ final class CudaUpdates extends UpdateOps<CudaStorage> {
         }
         Table t = table(all, 2, false);
         if (t.total == 0) return;
-        rt.device().launch("axpby_all", chunkGrid(t), Dim3.of(CudaRuntime.THREADS), 0,
+        rt.device().launch("axpby_all", chunkGrid("axpby_all", t), Dim3.of(CudaRuntime.THREADS), 0,
                 KernelArgs.of().ptr(t.addresses.buffer()).ptr(t.chunks.buffer()).i32(t.chunkCount).f32(a).f32(b));
     }
 

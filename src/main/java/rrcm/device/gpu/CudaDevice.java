@@ -25,6 +25,7 @@ import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
 import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
 import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
 import static jcuda.driver.JCudaDriver.cuModuleLoadDataJIT;
+import static jcuda.driver.JCudaDriver.cuOccupancyMaxActiveBlocksPerMultiprocessor;
 import static jcuda.driver.JCudaDriver.cuModuleUnload;
 
 import java.lang.foreign.Arena;
@@ -381,6 +382,23 @@ public final class CudaDevice implements Device {
         DeviceBuffer.checkRange(d, dstOffset, bytes, "device copy");
         if (bytes == 0) return;
         call("cuMemcpyDtoD '" + s.label + "' to '" + d.label + "'", () -> cuMemcpyDtoD(d.at(dstOffset), s.at(srcOffset), bytes));
+    }
+
+    /** Per kernel and block size: the blocks one multiprocessor holds at once (the driver's occupancy calculator). */
+    private final Map<String, Integer> occupancy = new HashMap<>();
+
+    @Override
+    public synchronized int residentBlocks(String kernel, int threads, int sharedBytes) {
+        CUfunction f = functions.get(kernel);
+        if (f == null) throw new DeviceException("no kernel named '" + kernel + "' in kernels/ptx/index.txt");
+        int perSm = occupancy.computeIfAbsent(kernel + "/" + threads + "/" + sharedBytes, key -> {
+            int[] blocks = {0};
+            makeCurrent();
+            call("cuOccupancyMaxActiveBlocksPerMultiprocessor " + kernel,
+                    () -> cuOccupancyMaxActiveBlocksPerMultiprocessor(blocks, f, threads, sharedBytes));
+            return Math.max(1, blocks[0]);
+        });
+        return perSm * info.multiprocessors();
     }
 
     // ---- cuBLAS ---------------------------------------------------------------------------------------------------
