@@ -8,8 +8,8 @@ package rrcm.backend;
  * {@link Backend}).
  */
 public abstract class LossOps<S extends Storage> extends Family<S> {
-    /** The widest InfoNCE feature any backend takes: the CUDA kernels hold a row in 32 floats per lane. */
-    public static final int MAX_INFONCE_DIM = 1024;
+    /** The most InfoNCE rows of one call: its (rows, rows) logits, which a device backend stores, fit one storage. */
+    public static final int MAX_INFONCE_ROWS = 46_340;
 
     protected LossOps(Backend backend, Class<S> type) {
         super(backend, type);
@@ -71,7 +71,9 @@ public abstract class LossOps<S extends Storage> extends Family<S> {
     }
 
     private static long infoNceSize(String op, int rows, int dim) {
-        require(dim >= 1 && dim <= MAX_INFONCE_DIM, op, "feature dimension " + dim + " is outside 1 to " + MAX_INFONCE_DIM);
+        require(dim >= 1, op, "feature dimension " + dim + " is below 1");
+        require(rows <= MAX_INFONCE_ROWS, op, rows + " rows: the (rows, rows) logits of more than " + MAX_INFONCE_ROWS
+                + " do not fit one storage");
         return count(op, "size", rows, dim);
     }
 

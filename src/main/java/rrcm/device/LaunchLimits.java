@@ -9,8 +9,8 @@ package rrcm.device;
  * launch needs nothing; above it, the kernel must have been opted in
  * (CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES) for its dynamic part, and the total must stay within
  * the device's opt-in maximum. The test is on the total, not on the dynamic part alone: a kernel with 512
- * bytes of static and exactly 48 KiB of dynamic shared memory needs the opt-in (the launch of
- * infonce_backward_k at feature widths 192 to 1024 would otherwise fail with CUDA_ERROR_INVALID_VALUE).
+ * bytes of static and exactly 48 KiB of dynamic shared memory needs the opt-in (the engine's first InfoNCE
+ * backward kernel, at feature widths 192 to 1024, would otherwise have failed with CUDA_ERROR_INVALID_VALUE).
  *
  * <p>Geometry: at most {@link #MAX_THREADS} threads per block (and 64 in z), a grid of at most 2^31 - 1
  * blocks in x and 65,535 in y and z.

@@ -12,7 +12,7 @@ import rrcm.device.emulator.TestEmulator;
 class LaunchLimitsTest {
     @Test
     void theOptInCountsStaticSharedMemoryToo() {
-        // infonce_backward_k at feature widths 192 to 1024: 512 static bytes beside exactly 48 KiB of dynamic ones
+        // the old InfoNCE backward kernel at feature widths 192 to 1024: 512 static bytes beside exactly 48 KiB of dynamic ones
         assertEquals(48 * 1024, LaunchLimits.optIn("infonce_backward_k", 512, 48 * 1024, 227 * 1024),
                 "49,664 bytes in all need the opt-in although the dynamic part alone is 48 KiB");
         assertEquals(0, LaunchLimits.optIn("k", 0, 48 * 1024, 227 * 1024), "48 KiB in all need none");
@@ -37,7 +37,7 @@ class LaunchLimitsTest {
     @Test
     void theIndexKnowsEveryKernelsStaticSharedMemory() {
         KernelIndex index = KernelIndex.load();
-        assertEquals(512, index.staticShared("infonce_backward_k"), "its 128 floats of staged lse and g");
+        assertEquals(128, index.staticShared("xent_backward"), "block_reduce's 32 floats");
         assertEquals(128, index.staticShared("xent_forward"), "block_reduce's 32 floats");
         assertEquals(0, index.staticShared("attn_fwd_d8"), "attention stages everything in dynamic shared memory");
         DeviceException bad = assertThrows(DeviceException.class,
@@ -58,9 +58,9 @@ class LaunchLimitsTest {
             DeviceException threads = assertThrows(DeviceException.class,
                     () -> dev.launch("ew_fill_f32", Dim3.of(1), Dim3.of(2048), 0, KernelArgs.of().ptr(out).f32(1f).i32(2048)));
             assertTrue(threads.getMessage().startsWith("ew_fill_f32: a block of"), threads.getMessage());
-            DeviceException shared = assertThrows(DeviceException.class, () -> dev.launch("infonce_backward_k", Dim3.of(1),
-                    new Dim3(32, 8, 1), LaunchLimits.EMULATED_OPT_IN_MAX - 256, KernelArgs.of()));
-            assertTrue(shared.getMessage().startsWith("infonce_backward_k: 512 bytes of static and"), shared.getMessage());
+            DeviceException shared = assertThrows(DeviceException.class, () -> dev.launch("xent_forward", Dim3.of(1),
+                    Dim3.of(32), LaunchLimits.EMULATED_OPT_IN_MAX - 64, KernelArgs.of()));
+            assertTrue(shared.getMessage().startsWith("xent_forward: 128 bytes of static and"), shared.getMessage());
             dev.free(out);
         }
     }

@@ -63,7 +63,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
         this.gemm = new CudaGemm(this, rt, matmul);
         this.norm = new CudaNorm(this, rt, reduce);
         this.attention = new CudaAttention(this, rt, attentionGridY);
-        this.losses = new CudaLosses(this, rt);
+        this.losses = new CudaLosses(this, rt, gemm);
         this.updates = new CudaUpdates(this, rt);
         this.layout = new CudaLayout(this, rt);
     }

@@ -42,9 +42,18 @@ public final class CudaGemm extends GemmOps<CudaStorage> {
 
     @Override
     protected void doMultiply(Gemm g, CudaStorage a, CudaStorage b, CudaStorage c) {
+        run(g, a, b, c, matmul == Matmul.TF32);
+    }
+
+    /** The product in plain float arithmetic whatever this backend's matmul (the losses' logits, as PyTorch's). */
+    void multiplyFp32(Gemm g, CudaStorage a, CudaStorage b, CudaStorage c) {
+        run(g, a, b, c, false);
+    }
+
+    private void run(Gemm g, CudaStorage a, CudaStorage b, CudaStorage c, boolean tf32) {
         var blas = rt.device().blas();
         if (blas.isPresent()) {
-            blas.get().gemm(matmul == Matmul.TF32, g.transA(), g.transB(), g.m(), g.n(), g.k(), g.alpha(), a.buffer(),
+            blas.get().gemm(tf32, g.transA(), g.transB(), g.m(), g.n(), g.k(), g.alpha(), a.buffer(),
                     g.strideA(), b.buffer(), g.strideB(), g.beta(), c.buffer(), g.strideC(), g.batch());
             return;
         }
@@ -53,7 +62,6 @@ public final class CudaGemm extends GemmOps<CudaStorage> {
             throw new IllegalArgumentException("gemm: m = " + g.m() + " exceeds the kernels' " + 64L * CudaRuntime.MAX_GRID_YZ
                     + " rows");
         }
-        boolean tf32 = matmul == Matmul.TF32;
         String kernel = "gemm_" + (tf32 ? "tf32_" : "f32_") + (g.transA() ? "t" : "n") + (g.transB() ? "t" : "n");
         int[] shape = {g.m(), g.n(), g.k(), g.batch(), g.strideA(), g.strideB(), g.strideC(),
                 Float.floatToRawIntBits(g.alpha()), Float.floatToRawIntBits(g.beta())};

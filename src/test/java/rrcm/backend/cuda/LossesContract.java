@@ -139,10 +139,18 @@ abstract class LossesContract extends FamilyContract {
         }
     }
 
+    /** Features wider than the old warp-per-row kernels held (1024) go through: the logits are a GEMM's. */
     @Test
-    void aFeatureDimensionAboveTheLimitIsRefusedWithAMessage() {
-        CudaStorage x = devEmpty(2 * 1025), l = devEmpty(2);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> cuda.losses().infoNce(x, x, 2, 1025, 5f, l, l));
-        assertEquals("info_nce: feature dimension 1025 is outside 1 to 1024", e.getMessage());
+    void wideFeaturesAndTheRowLimit() {
+        int rows = 6, dim = 1500;
+        float[] q = unitRows(91, rows, dim), k = unitRows(92, rows, dim);
+        Storage cq = cpu.upload(q), ck = cpu.upload(k), cz = cpu.allocate(DType.F32, rows), cl = cpu.allocate(DType.F32, rows);
+        cpu.losses().infoNce(cq, ck, rows, dim, 5f, cz, cl);
+        CudaStorage dq = dev(q), dk = dev(k), dz = devEmpty(rows), dl = devEmpty(rows);
+        cuda.losses().infoNce(dq, dk, rows, dim, 5f, dz, dl);
+        FORWARD.check("loss at dim 1500", host(cl), host(dl));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> cuda.losses().infoNce(dq, dq, 46_341, 0, 5f, dz, dz));
+        assertTrue(e.getMessage().startsWith("info_nce: feature dimension 0 is below 1"), e.getMessage());
     }
 }
