@@ -35,17 +35,23 @@
 // ulp from the CPU backend's own exp).
 #include "common.cuh"
 
+// m + log(sum_c exp(x[c] - m)) over a row of n, m its maximum, by the whole block (every thread gets it):
+// block_reduce's fixed trees, so the same bits on every run.
+__device__ __forceinline__ float row_log_sum_exp(const float* x, int n, float* scratch) {
+    float m = reduce_identity(R_MAX);
+    for (int c = threadIdx.x; c < n; c += blockDim.x) m = reduce_combine(R_MAX, m, x[c]);
+    m = block_reduce(R_MAX, m, scratch);
+    float s = 0.0f;
+    for (int c = threadIdx.x; c < n; c += blockDim.x) s += expf(x[c] - m);
+    s = block_reduce(R_SUM, s, scratch);
+    return m + logf(s);
+}
+
 extern "C" __global__ void xent_forward(const float* logits, const int* labels, const float* probs, float* loss, float* lse, int rows, int classes, int* err) {
     __shared__ float scratch[32];
     for (int r = blockIdx.x; r < rows; r += gridDim.x) {
         const float* x = logits + static_cast<long long>(r) * classes;
-        float m = reduce_identity(R_MAX);
-        for (int c = threadIdx.x; c < classes; c += blockDim.x) m = reduce_combine(R_MAX, m, x[c]);
-        m = block_reduce(R_MAX, m, scratch);
-        float s = 0.0f;
-        for (int c = threadIdx.x; c < classes; c += blockDim.x) s += expf(x[c] - m);
-        s = block_reduce(R_SUM, s, scratch);
-        float l = m + logf(s);
+        float l = row_log_sum_exp(x, classes, scratch);
         if (labels != nullptr) {
             if (threadIdx.x == 0) {
                 int y = labels[r];
@@ -109,14 +115,8 @@ extern "C" __global__ void infonce_rows(const float* s, float* lse, float* loss,
     __shared__ float scratch[32];
     for (int r = blockIdx.x; r < rows; r += gridDim.x) {
         const float* x = s + static_cast<long long>(r) * rows;
-        float m = reduce_identity(R_MAX);
-        for (int c = threadIdx.x; c < rows; c += blockDim.x) m = reduce_combine(R_MAX, m, x[c]);
-        m = block_reduce(R_MAX, m, scratch);
-        float sum = 0.0f;
-        for (int c = threadIdx.x; c < rows; c += blockDim.x) sum += expf(x[c] - m);
-        sum = block_reduce(R_SUM, sum, scratch);
+        float l = row_log_sum_exp(x, rows, scratch);
         if (threadIdx.x == 0) {
-            float l = m + logf(sum);
             lse[r] = l;
             loss[r] = l - x[r];
         }
