@@ -23,9 +23,10 @@
 // backend's loop, with every product and sum un-fused (__fmul_rn, __fadd_rn): the same bits. Adjacent
 // threads read adjacent channels, so the walks are coalesced.
 //   batch_norm_train(x, w, b, eps, momentum, run_mean, run_var, y, mean, invstd, n, c)
-//       biased variance for y, unbiased (n - 1) for the running variance; run_mean may be null
+//       biased variance for y, unbiased (n - 1) for the running variance; run_mean may be null. Blocks of
+//       (32, 8): 32 channels, 8 thread rows over the parts of the rows (see BN_PARTS below)
 //   batch_norm_eval(x, w, b, eps, run_mean, run_var, y, n, c)   one thread per element
-//   batch_norm_backward(x, w, mean, invstd, gy, gx, gw, gb, n, c)
+//   batch_norm_backward(x, w, mean, invstd, gy, gx, gw, gb, n, c)   the same blocks and parts
 // expf and logf are CUDA's (a few ulp from the CPU backend's); the tests allow for that.
 #include "common.cuh"
 
@@ -119,32 +120,79 @@ extern "C" __global__ void layer_norm_backward(const float* x, const float* w, c
     }
 }
 
+// Batch statistics are sums over the rows of a channel in a fixed blocked order, which the CPU backend
+// keeps too (CpuNorm.partRows): the rows are cut into at most BN_PARTS parts of R = ceil(n / parts) rows,
+// each part summed in row order, the part sums added in part order. A block owns 32 channels (x) and its
+// 8 thread rows (y) take the parts in turn, so the work spreads over rows as well as channels.
+#define BN_PARTS 64
+
+__device__ __forceinline__ int bn_part_rows(int n) {
+    int parts = n < BN_PARTS ? n : BN_PARTS;
+    return parts <= 0 ? 1 : (n + parts - 1) / parts;
+}
+
 extern "C" __global__ void batch_norm_train(const float* x, const float* w, const float* b, float eps, float momentum, float* run_mean, float* run_var, float* y, float* mean, float* invstd, int n, int c) {
-    for (int j = blockIdx.x * blockDim.x + threadIdx.x; j < c; j += gridDim.x * blockDim.x) {
-        float s = 0.0f;
-        for (int i = 0; i < n; i++) s = __fadd_rn(s, x[static_cast<long long>(i) * c + j]);
-        float mu = s / static_cast<float>(n);
-        float ss = 0.0f;
-        for (int i = 0; i < n; i++) {
-            float d = __fadd_rn(x[static_cast<long long>(i) * c + j], -mu);
-            ss = __fadd_rn(ss, __fmul_rn(d, d));
+    __shared__ float part[BN_PARTS][33];
+    __shared__ float stat[2][32];
+    int tx = threadIdx.x, ty = threadIdx.y;
+    int rows_per = bn_part_rows(n), parts = (n + rows_per - 1) / rows_per;
+    for (int j0 = blockIdx.x * 32; j0 < c; j0 += gridDim.x * 32) {
+        int j = j0 + tx;
+        bool in = j < c;
+        for (int p = ty; p < parts; p += blockDim.y) {
+            float s = 0.0f;
+            int end = min(n, (p + 1) * rows_per);
+            if (in) for (int i = p * rows_per; i < end; i++) s = __fadd_rn(s, x[static_cast<long long>(i) * c + j]);
+            part[p][tx] = s;
         }
-        float var = ss / static_cast<float>(n);
-        float is = 1.0f / sqrtf(__fadd_rn(var, eps));
-        mean[j] = mu;
-        invstd[j] = is;
-        float scale = w != nullptr ? __fmul_rn(w[j], is) : is;
-        float shift = b != nullptr ? b[j] : 0.0f;
-        for (int i = 0; i < n; i++) {
-            long long at = static_cast<long long>(i) * c + j;
-            y[at] = __fadd_rn(__fmul_rn(__fadd_rn(x[at], -mu), scale), shift);
+        __syncthreads();
+        if (ty == 0) {
+            float s = 0.0f;
+            for (int p = 0; p < parts; p++) s = __fadd_rn(s, part[p][tx]);
+            stat[0][tx] = s / static_cast<float>(n);
         }
-        if (run_mean != nullptr) {
-            float unbiased = n > 1 ? ss / static_cast<float>(n - 1) : var;
-            float keep = __fadd_rn(1.0f, -momentum);
-            run_mean[j] = __fadd_rn(__fmul_rn(keep, run_mean[j]), __fmul_rn(momentum, mu));
-            run_var[j] = __fadd_rn(__fmul_rn(keep, run_var[j]), __fmul_rn(momentum, unbiased));
+        __syncthreads();
+        float mu = stat[0][tx];
+        for (int p = ty; p < parts; p += blockDim.y) {
+            float ss = 0.0f;
+            int end = min(n, (p + 1) * rows_per);
+            if (in) {
+                for (int i = p * rows_per; i < end; i++) {
+                    float d = __fadd_rn(x[static_cast<long long>(i) * c + j], -mu);
+                    ss = __fadd_rn(ss, __fmul_rn(d, d));
+                }
+            }
+            part[p][tx] = ss;
         }
+        __syncthreads();
+        if (ty == 0) {
+            float ss = 0.0f;
+            for (int p = 0; p < parts; p++) ss = __fadd_rn(ss, part[p][tx]);
+            float var = ss / static_cast<float>(n);
+            float is = 1.0f / sqrtf(__fadd_rn(var, eps));
+            stat[1][tx] = is;
+            if (in) {
+                mean[j] = mu;
+                invstd[j] = is;
+                if (run_mean != nullptr) {
+                    float unbiased = n > 1 ? ss / static_cast<float>(n - 1) : var;
+                    float keep = __fadd_rn(1.0f, -momentum);
+                    run_mean[j] = __fadd_rn(__fmul_rn(keep, run_mean[j]), __fmul_rn(momentum, mu));
+                    run_var[j] = __fadd_rn(__fmul_rn(keep, run_var[j]), __fmul_rn(momentum, unbiased));
+                }
+            }
+        }
+        __syncthreads();
+        if (in) {
+            float is = stat[1][tx];
+            float scale = w != nullptr ? __fmul_rn(w[j], is) : is;
+            float shift = b != nullptr ? b[j] : 0.0f;
+            for (int i = ty; i < n; i += blockDim.y) {
+                long long at = static_cast<long long>(i) * c + j;
+                y[at] = __fadd_rn(__fmul_rn(__fadd_rn(x[at], -mu), scale), shift);
+            }
+        }
+        __syncthreads(); // part and stat are the next tile's
     }
 }
 
@@ -161,24 +209,53 @@ extern "C" __global__ void batch_norm_eval(const float* x, const float* w, const
 }
 
 extern "C" __global__ void batch_norm_backward(const float* x, const float* w, const float* mean, const float* invstd, const float* gy, float* gx, float* gw, float* gb, int n, int c) {
-    for (int j = blockIdx.x * blockDim.x + threadIdx.x; j < c; j += gridDim.x * blockDim.x) {
-        float mu = mean[j], is = invstd[j];
-        float sg = 0.0f, sgx = 0.0f;
-        for (int i = 0; i < n; i++) {
-            long long at = static_cast<long long>(i) * c + j;
-            float g = gy[at];
-            sg = __fadd_rn(sg, g);
-            sgx = __fadd_rn(sgx, __fmul_rn(__fmul_rn(g, __fadd_rn(x[at], -mu)), is));
+    __shared__ float part_g[BN_PARTS][33];
+    __shared__ float part_gx[BN_PARTS][33];
+    __shared__ float stat[2][32];
+    int tx = threadIdx.x, ty = threadIdx.y;
+    int rows_per = bn_part_rows(n), parts = (n + rows_per - 1) / rows_per;
+    for (int j0 = blockIdx.x * 32; j0 < c; j0 += gridDim.x * 32) {
+        int j = j0 + tx;
+        bool in = j < c;
+        float mu = in ? mean[j] : 0.0f, is = in ? invstd[j] : 0.0f;
+        for (int p = ty; p < parts; p += blockDim.y) {
+            float sg = 0.0f, sgx = 0.0f;
+            int end = min(n, (p + 1) * rows_per);
+            if (in) {
+                for (int i = p * rows_per; i < end; i++) {
+                    long long at = static_cast<long long>(i) * c + j;
+                    float g = gy[at];
+                    sg = __fadd_rn(sg, g);
+                    sgx = __fadd_rn(sgx, __fmul_rn(__fmul_rn(g, __fadd_rn(x[at], -mu)), is));
+                }
+            }
+            part_g[p][tx] = sg;
+            part_gx[p][tx] = sgx;
         }
-        if (gw != nullptr) gw[j] = sgx;
-        if (gb != nullptr) gb[j] = sg;
-        float k = __fmul_rn(w != nullptr ? w[j] : 1.0f, is) / static_cast<float>(n);
-        float nf = static_cast<float>(n);
-        for (int i = 0; i < n; i++) {
-            long long at = static_cast<long long>(i) * c + j;
-            float xh = __fmul_rn(__fadd_rn(x[at], -mu), is);
-            float inner = __fadd_rn(__fadd_rn(__fmul_rn(nf, gy[at]), -sg), -__fmul_rn(xh, sgx));
-            gx[at] = __fmul_rn(k, inner);
+        __syncthreads();
+        if (ty == 0) {
+            float sg = 0.0f, sgx = 0.0f;
+            for (int p = 0; p < parts; p++) {
+                sg = __fadd_rn(sg, part_g[p][tx]);
+                sgx = __fadd_rn(sgx, part_gx[p][tx]);
+            }
+            stat[0][tx] = sg;
+            stat[1][tx] = sgx;
+            if (in && gw != nullptr) gw[j] = sgx;
+            if (in && gb != nullptr) gb[j] = sg;
         }
+        __syncthreads();
+        if (in) {
+            float sg = stat[0][tx], sgx = stat[1][tx];
+            float k = __fmul_rn(w != nullptr ? w[j] : 1.0f, is) / static_cast<float>(n);
+            float nf = static_cast<float>(n);
+            for (int i = ty; i < n; i += blockDim.y) {
+                long long at = static_cast<long long>(i) * c + j;
+                float xh = __fmul_rn(__fadd_rn(x[at], -mu), is);
+                float inner = __fadd_rn(__fadd_rn(__fmul_rn(nf, gy[at]), -sg), -__fmul_rn(xh, sgx));
+                gx[at] = __fmul_rn(k, inner);
+            }
+        }
+        __syncthreads();
     }
 }

@@ -162,17 +162,32 @@ final class CpuNorm extends NormOps<CpuStorage> {
         if (gb != null) sumBlocks(pb, gb);
     }
 
+    /** Batch statistics sum a channel's rows in at most 64 parts of this many rows, the parts in order (kernels/norm.cu's BN_PARTS). */
+    static int partRows(int n) {
+        int parts = Math.min(n, 64);
+        return parts <= 0 ? 1 : (n + parts - 1) / parts;
+    }
+
     static void batchNormTrain(Parallel par, float[] x, float[] w, float[] b, float eps, float momentum,
                                float[] runMean, float[] runVar, float[] y, float[] mean, float[] invstd, int n, int c) {
+        int rows = partRows(n);
         par.forRange(c, 3L * n, (c0, c1) -> {
             for (int j = c0; j < c1; j++) {
                 float s = 0;
-                for (int i = 0; i < n; i++) s += x[i * c + j];
+                for (int p0 = 0; p0 < n; p0 += rows) {
+                    float ps = 0;
+                    for (int i = p0, end = Math.min(n, p0 + rows); i < end; i++) ps += x[i * c + j];
+                    s += ps;
+                }
                 float mu = s / n;
                 float ss = 0;
-                for (int i = 0; i < n; i++) {
-                    float d = x[i * c + j] - mu;
-                    ss += d * d;
+                for (int p0 = 0; p0 < n; p0 += rows) {
+                    float ps = 0;
+                    for (int i = p0, end = Math.min(n, p0 + rows); i < end; i++) {
+                        float d = x[i * c + j] - mu;
+                        ps += d * d;
+                    }
+                    ss += ps;
                 }
                 float var = ss / n;
                 float is = 1f / (float) Math.sqrt(var + eps);
@@ -212,14 +227,20 @@ final class CpuNorm extends NormOps<CpuStorage> {
 
     static void batchNormBackward(Parallel par, float[] x, float[] w, float[] mean, float[] invstd, float[] gy,
                                   float[] gx, float[] gw, float[] gb, int n, int c) {
+        int rows = partRows(n);
         par.forRange(c, 3L * n, (c0, c1) -> {
             for (int j = c0; j < c1; j++) {
                 float mu = mean[j], is = invstd[j];
                 float sg = 0, sgx = 0;
-                for (int i = 0; i < n; i++) {
-                    float g = gy[i * c + j];
-                    sg += g;
-                    sgx += g * (x[i * c + j] - mu) * is;
+                for (int p0 = 0; p0 < n; p0 += rows) {
+                    float pg = 0, pgx = 0;
+                    for (int i = p0, end = Math.min(n, p0 + rows); i < end; i++) {
+                        float g = gy[i * c + j];
+                        pg += g;
+                        pgx += g * (x[i * c + j] - mu) * is;
+                    }
+                    sg += pg;
+                    sgx += pgx;
                 }
                 if (gw != null) gw[j] = sgx;
                 if (gb != null) gb[j] = sg;

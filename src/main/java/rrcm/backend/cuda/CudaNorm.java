@@ -9,8 +9,8 @@ import rrcm.device.KernelArgs;
 /**
  * The norm family on the device (kernels/norm.cu). Row ops run one block per row; the layer-norm parameter
  * gradients are column sums over the rows, done by the reduce family's kernels in their fixed order;
- * batch norm walks each channel's rows in one thread, in the CPU backend's order and rounding, so it gives
- * the CPU's bits.
+ * batch norm gives a block to 32 channels and sums their rows in parts, in the CPU backend's blocked order
+ * and rounding (CpuNorm.partRows), so it gives the CPU's bits.
  */
 final class CudaNorm extends NormOps<CudaStorage> {
     private static final int MAX_BLOCKS = 65535;
@@ -36,8 +36,9 @@ final class CudaNorm extends NormOps<CudaStorage> {
         rt.device().launch(kernel, Dim3.of(Math.min(rows, MAX_BLOCKS)), Dim3.of(rowThreads(cols)), 0, args);
     }
 
+    /** Batch norm: a block of (32, 8) per 32 channels, its thread rows over the rows' parts (kernels/norm.cu). */
     private void channels(String kernel, int c, KernelArgs args) {
-        rt.device().launch(kernel, Dim3.of(Math.max(1, Math.min((c + THREADS - 1) / THREADS, MAX_BLOCKS))), Dim3.of(THREADS), 0, args);
+        rt.device().launch(kernel, Dim3.of(Math.min((c + 31) / 32, MAX_BLOCKS)), Dim3.of(32, 8), 0, args);
     }
 
 

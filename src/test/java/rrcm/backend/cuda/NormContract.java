@@ -106,7 +106,8 @@ abstract class NormContract extends FamilyContract {
 
     /** (n, c) batches for the projector's BatchNorm1d: one row, odd sizes, more channels than a block. */
     private int[][] batches() {
-        List<int[]> s = new ArrayList<>(List.of(new int[] {1, 3}, new int[] {2, 5}, new int[] {7, 33}, new int[] {16, 300}));
+        List<int[]> s = new ArrayList<>(List.of(new int[] {1, 3}, new int[] {2, 5}, new int[] {7, 33}, new int[] {16, 300},
+                new int[] {150, 40})); // 150 rows: 50 parts of 3, more parts than thread rows; 40 channels: two tiles
         if (large()) s.add(new int[] {512, 2048});
         return s.toArray(new int[0][]);
     }
