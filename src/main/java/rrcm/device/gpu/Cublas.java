@@ -41,6 +41,17 @@ final class Cublas implements AutoCloseable {
     static final int OP_N = 0, OP_T = 1, DEFAULT_MATH = 0, TF32_TENSOR_OP_MATH = 3;
     private static final String[] NAMES = {"libcublas.so", "libcublas.so.13", "libcublas.so.12"};
 
+    /**
+     * The parameter kinds the binding passes, per function ("address", "int" for 32-bit integers and enums,
+     * "long" for 64-bit ones), in order: CublasTest holds them to cublas_api.h where a toolkit has it.
+     */
+    static final java.util.Map<String, List<String>> SIGNATURES = java.util.Map.of(
+            "cublasCreate_v2", List.of("address"),
+            "cublasDestroy_v2", List.of("address"),
+            "cublasSetMathMode", List.of("address", "int"),
+            "cublasSgemmStridedBatched", List.of("address", "int", "int", "int", "int", "int", "address", "address", "int",
+                    "long", "address", "int", "long", "address", "address", "int", "long", "int"));
+
     private final Path library;
     private final Arena arena = Arena.ofShared();
     private final MethodHandle destroy, setMathMode, sgemmStridedBatched;
