@@ -1,5 +1,7 @@
 package rrcm.backend.cuda;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -110,5 +112,15 @@ abstract class FamilyContract {
 
     static int numel(int[] shape) {
         return Data.numel(shape);
+    }
+
+    static void assertSameBits(float[] expected, float[] actual, String what) {
+        assertEquals(expected.length, actual.length, what + ": length");
+        for (int i = 0; i < expected.length; i++) {
+            if (Float.floatToRawIntBits(expected[i]) != Float.floatToRawIntBits(actual[i])) {
+                throw new AssertionError(what + ": element " + i + " is " + actual[i] + " on the device, " + expected[i]
+                        + " on the CPU (the backends must agree bit for bit)");
+            }
+        }
     }
 }

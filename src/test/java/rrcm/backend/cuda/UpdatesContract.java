@@ -16,15 +16,6 @@ abstract class UpdatesContract extends FamilyContract {
         return large() ? new int[] {1, 3, 5, 1023, 4096, 1 << 20, (1 << 20) + 3} : new int[] {1, 2, 3, 4, 5, 7, 64, 1023};
     }
 
-    private static void assertSameBits(float[] expected, float[] actual, String what) {
-        assertEquals(expected.length, actual.length, what + ": length");
-        for (int i = 0; i < expected.length; i++) {
-            if (Float.floatToRawIntBits(expected[i]) != Float.floatToRawIntBits(actual[i])) {
-                throw new AssertionError(what + ": element " + i + " is " + actual[i] + " on the device, " + expected[i]
-                        + " on the CPU (the backends must agree bit for bit)");
-            }
-        }
-    }
 
     @Test
     void adamwIsTheCpuBackendsBitForBit() {
