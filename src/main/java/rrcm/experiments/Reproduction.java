@@ -276,19 +276,17 @@ public final class Reproduction {
         Path dir = runs.resolve(t.name());
         ConfigNode node = config(t);
         boolean resume = Files.isRegularFile(dir.resolve("config.yaml"));
-        if (resume) {
-            String saved;
-            try {
-                saved = Files.readString(dir.resolve("config.yaml"));
-            } catch (IOException e) {
-                throw new UncheckedIOException(dir.resolve("config.yaml") + ": cannot be read (" + e.getMessage() + ")", e);
-            }
-            if (!saved.equals(node.toYaml())) {
-                throw new IllegalArgumentException(dir + " holds a run with another configuration than this stage's; "
-                        + "choose another --runs directory or remove it");
-            }
+        if (resume && !canonical(TrainRun.savedConfig(dir)).equals(canonical(node))) {
+            throw new IllegalArgumentException(dir + " holds a run with another configuration than this stage's; "
+                    + "choose another --runs directory or remove it");
         }
         return TrainRun.inDirectory(backend, node, dir, resume, out, 0).finished();
+    }
+
+    // a configuration as its run directory saves it: the keys in the order the trainer reads them
+    private static String canonical(ConfigNode node) {
+        TrainConfig.from(node);
+        return node.toYaml();
     }
 
     private boolean certify(Stage.Certify c) {

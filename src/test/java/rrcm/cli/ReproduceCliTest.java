@@ -136,6 +136,24 @@ class ReproduceCliTest {
         assertEquals(before, numbers(tmp.resolve("results").resolve("results.json")), "the same certificates");
     }
 
+    @Test
+    void aStoppedTrainingStageContinuesItsRun() throws IOException {
+        assertEquals(0, reproduce().code());
+        Path runs = tmp.resolve("runs");
+        List<Map<String, Object>> before = numbers(tmp.resolve("results").resolve("results.json"));
+        // as if the process had died inside the fine-tuning: its run directory is there, the stage not finished
+        // (the saved config.yaml lists its keys in the order the trainer read them, not in the study file's)
+        Path state = runs.resolve("reproduce.json");
+        Files.writeString(state, Files.readString(state).replaceFirst(
+                "(\"rrcm-sigma0\\.5\": \\{\\s*\"seconds\": [0-9.Ee-]+,\\s*\"finished\": )true", "$1false"));
+        TrainCliTest.Run again = reproduce();
+        assertEquals(0, again.code(), again.out() + again.err());
+        assertTrue(again.out().contains("== stage 13/19 rrcm-sigma0.5") && again.out().contains(", continuing"), again.out());
+        assertTrue(again.out().contains("resuming run " + runs.resolve("rrcm-sigma0.5")), again.out());
+        assertEquals(1, again.out().split("== stage ", -1).length - 1, "only the stopped stage runs: " + again.out());
+        assertEquals(before, numbers(tmp.resolve("results").resolve("results.json")), "the same model and certificates");
+    }
+
     /** The rows of a report without their times. */
     @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> numbers(Path file) throws IOException {
