@@ -96,15 +96,23 @@ final class CpuGemm extends GemmOps<CpuStorage> {
         // items in floats touched, about a nanosecond each, and a multiply-add here takes 1/32 of that
         if (batch > 1 && (batch % threads == 0 || batch >= 4 * threads || work < SERIAL_WORK)) {
             par.forRange(batch, Math.max(1, work / 32), (from, to) -> {
-                for (int e = from; e < to; e++) product(SERIAL, g, e, a, b, c);
+                for (int e = from; e < to; e++) serial(g, e, a, b, c);
             });
+        } else if (work < SERIAL_WORK) {
+            for (int e = 0; e < batch; e++) serial(g, e, a, b, c);
         } else {
-            for (int e = 0; e < batch; e++) product(work < SERIAL_WORK ? SERIAL : par, g, e, a, b, c);
+            for (int e = 0; e < batch; e++) product(par, g, e, a, b, c);
         }
     }
 
-    /** Batch entry e. */
-    private static void product(Parallel par, Gemm g, int e, float[] a, float[] b, float[] c) {
+    /** Batch entry e on the calling thread: in place when it is small (CpuSmallGemm), else blocked. */
+    private static void serial(Gemm g, int e, float[] a, float[] b, float[] c) {
+        if (CpuSmallGemm.fits(g)) CpuSmallGemm.product(g, e, a, b, c);
+        else product(SERIAL, g, e, a, b, c);
+    }
+
+    /** Batch entry e, blocked and packed, its parts on par's threads. */
+    static void product(Parallel par, Gemm g, int e, float[] a, float[] b, float[] c) {
         int m = g.m(), n = g.n(), k = g.k(), threads = par.threads();
         int offA = e * g.strideA(), offB = e * g.strideB(), offC = e * g.strideC();
         int mSlivers = ceilDiv(m, MR);

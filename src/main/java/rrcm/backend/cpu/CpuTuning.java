@@ -31,7 +31,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Each choice can be forced for measurement with a system property (-D after java): {@code
  * rrcm.vector.bits} (128, 256 or 512: the species every CPU kernel uses), {@code rrcm.gemm.tile}
  * (rows x vectors, one of {@link #GEMM_TILES}), {@code rrcm.gemm.kc}, {@code rrcm.gemm.mc},
- * {@code rrcm.gemm.nc}, {@code rrcm.attention.tile} (vectors per row of the attention tile, 2 or 4).
+ * {@code rrcm.gemm.nc}, {@code rrcm.gemm.direct} (0: every product packed), {@code rrcm.attention.tile} (vectors per row of the attention tile, 2 or 4).
  */
 public final class CpuTuning {
     /** The float species of every CPU kernel. */
@@ -49,6 +49,8 @@ public final class CpuTuning {
     public static final List<String> GEMM_TILES = List.of("12x2", "12x1", "6x2");
     /** GEMM tile rows (MR) and vectors (NR = GEMM_NV lanes) and the cache blocks KC, MC, NC. */
     public static final int GEMM_MR, GEMM_NV, GEMM_KC, GEMM_MC, GEMM_NC;
+    /** The largest K x N (floats of B) for which a product run on one thread skips packing (CpuSmallGemm). */
+    public static final int GEMM_DIRECT;
     /** Vectors per row in attention's 4-row register tile. */
     public static final int ATTENTION_NV;
 
@@ -110,6 +112,13 @@ public final class CpuTuning {
         GEMM_MC = mc;
         GEMM_NC = nc;
         WHY.add("gemm blocks KC " + kc + ", MC " + mc + " (A block " + (4L * kc * mc >> 10) + " KiB of L2), NC " + nc);
+
+        // Small products (a batch's, one per thread) are read in place: packing them costs a third of
+        // their multiply-adds. B up to 32 Ki floats (128 KiB, within L2), K within one KC block.
+        GEMM_DIRECT = intProperty("rrcm.gemm.direct", 32 << 10);
+        if (GEMM_DIRECT < 0) throw new IllegalArgumentException("-Drrcm.gemm.direct must be >= 0, got " + GEMM_DIRECT);
+        WHY.add("gemm without packing for one-thread products with K x N <= " + GEMM_DIRECT + " (2 x " + 4 * LANES
+                + " tiles)" + (GEMM_DIRECT == 0 ? ": off" : ""));
 
         int att = intProperty("rrcm.attention.tile", REGISTERS >= 32 ? 4 : 2);
         if (att != 2 && att != 4) throw new IllegalArgumentException("-Drrcm.attention.tile must be 2 or 4, got " + att);

@@ -2,6 +2,7 @@ package rrcm.backend.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.Arrays;
@@ -121,6 +122,35 @@ class CpuGemmTest {
                 Arguments.of(3, 100, 130, 90), // 3 entries on 2 threads: each entry is split instead
                 Arguments.of(4, 66, 66, 64),
                 Arguments.of(24, 17, 33, 16));
+    }
+
+    /**
+     * The in-place path for small products gives the blocked path's bits (the same ordered FMA chain per
+     * element) on every edge its kernels have: lone last rows, vectors left over after the 4-vector groups,
+     * columns that fill no vector, every transposition, alpha, and beta 0 or 1.
+     */
+    @Test
+    void smallProductsInPlaceGiveTheBlockedPathsBits() {
+        int v = CpuTuning.LANES;
+        for (int m : new int[] {1, 2, 3, 8, 9, 17, 66}) {
+            for (int n : new int[] {1, v - 1, v, v + 1, 4 * v, 4 * v + 3, 5 * v, 6 * v + 1, 66}) {
+                for (int k : new int[] {1, 7, 64}) {
+                    for (int t = 0; t < 8; t++) {
+                        boolean ta = (t & 1) != 0, tb = (t & 2) != 0, accumulate = (t & 4) != 0;
+                        Gemm g = new Gemm(2, m, n, k, ta, tb, m * k, k * n, m * n, t == 5 ? -0.75f : 1f, accumulate ? 1f : 0f);
+                        assertTrue(CpuSmallGemm.fits(g), g.toString());
+                        long seed = seed(m, n, k, ta, tb) + t;
+                        float[] a = Data.normal(seed, 2 * m * k), b = Data.normal(seed + 1, 2 * k * n);
+                        float[] small = Data.normal(seed + 2, 2 * m * n + GUARD), blocked = small.clone();
+                        for (int e = 0; e < 2; e++) {
+                            CpuSmallGemm.product(g, e, a, b, small);
+                            CpuGemm.product(one, g, e, a, b, blocked);
+                        }
+                        assertArrayEquals(blocked, small, g.toString());
+                    }
+                }
+            }
+        }
     }
 
     @Test
