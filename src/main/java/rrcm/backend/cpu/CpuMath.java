@@ -64,7 +64,15 @@ final class CpuMath {
      * the exponent bits. 0 below EXP_MIN, infinity above EXP_MAX, NaN for NaN. dst may be src.
      */
     static void exp(float[] src, int s, float shift, float[] dst, int d, int n) {
-        expSum(src, s, shift, dst, d, n);
+        FloatVector vShift = FloatVector.broadcast(S, shift);
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            expLanes(FloatVector.fromArray(S, src, s + i).sub(vShift)).intoArray(dst, d + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            expLanes(FloatVector.fromArray(S, src, s + i, m).sub(vShift)).intoArray(dst, d + i, m);
+        }
     }
 
     /**
@@ -285,8 +293,29 @@ final class CpuMath {
 
     /** The lanes of v added first to last (reduceLanes(ADD) leaves the order open). */
     static float sumLanes(FloatVector v) {
+        // constant lane numbers, which C2 extracts in registers: with a loop's variable lane number the
+        // library's per-lane fallback showed in attention's profile under -XX:UseAVX=2
         float s = 0;
-        for (int i = 0; i < v.length(); i++) s += v.lane(i);
+        s += v.lane(0);
+        s += v.lane(1);
+        s += v.lane(2);
+        s += v.lane(3);
+        if (L > 4) {
+            s += v.lane(4);
+            s += v.lane(5);
+            s += v.lane(6);
+            s += v.lane(7);
+        }
+        if (L > 8) {
+            s += v.lane(8);
+            s += v.lane(9);
+            s += v.lane(10);
+            s += v.lane(11);
+            s += v.lane(12);
+            s += v.lane(13);
+            s += v.lane(14);
+            s += v.lane(15);
+        }
         return s;
     }
 }

@@ -31,7 +31,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Each choice can be forced for measurement with a system property (-D after java): {@code
  * rrcm.vector.bits} (128, 256 or 512: the species every CPU kernel uses), {@code rrcm.gemm.tile}
  * (rows x vectors, one of {@link #GEMM_TILES}), {@code rrcm.gemm.kc}, {@code rrcm.gemm.mc},
- * {@code rrcm.gemm.nc}, {@code rrcm.gemm.direct} (0: every product packed), {@code rrcm.attention.tile} (vectors per row of the attention tile, 2 or 4).
+ * {@code rrcm.gemm.nc}, {@code rrcm.gemm.direct} (0: every product packed), {@code rrcm.attention.tile} (rows x vectors, one of {@link #ATTENTION_TILES}).
  */
 public final class CpuTuning {
     /** The float species of every CPU kernel. */
@@ -51,8 +51,10 @@ public final class CpuTuning {
     public static final int GEMM_MR, GEMM_NV, GEMM_KC, GEMM_MC, GEMM_NC;
     /** The largest K x N (floats of B) for which a product run on one thread skips packing (CpuSmallGemm). */
     public static final int GEMM_DIRECT;
-    /** Vectors per row in attention's 4-row register tile. */
-    public static final int ATTENTION_NV;
+    /** The attention register tiles there are kernels for, rows x vectors. */
+    public static final List<String> ATTENTION_TILES = List.of("4x4", "6x4", "6x2", "4x2");
+    /** Rows and vectors per row of attention's register tile. */
+    public static final int ATTENTION_ROWS, ATTENTION_NV;
 
     private static final List<String> WHY = new ArrayList<>();
 
@@ -120,10 +122,16 @@ public final class CpuTuning {
         WHY.add("gemm without packing for one-thread products with K x N <= " + GEMM_DIRECT + " (2 x " + 4 * LANES
                 + " tiles)" + (GEMM_DIRECT == 0 ? ": off" : ""));
 
-        int att = intProperty("rrcm.attention.tile", REGISTERS >= 32 ? 4 : 2);
-        if (att != 2 && att != 4) throw new IllegalArgumentException("-Drrcm.attention.tile must be 2 or 4, got " + att);
-        ATTENTION_NV = att;
-        WHY.add("attention tile 4 x " + att * LANES + " (" + 4 * att + " sums)");
+        // Attention's products are small (T x T x dh per head) and read B in place: 32 registers take
+        // 4 rows x 4 vectors (16 sums); 16 take 6 x 2 (12 sums, 2 B vectors, a broadcast).
+        String att = System.getProperty("rrcm.attention.tile", REGISTERS >= 32 ? "4x4" : "6x2").trim();
+        if (!ATTENTION_TILES.contains(att)) {
+            throw new IllegalArgumentException("-Drrcm.attention.tile must be one of " + ATTENTION_TILES + ", got '" + att + "'");
+        }
+        ATTENTION_ROWS = Integer.parseInt(att.substring(0, att.indexOf('x')));
+        ATTENTION_NV = Integer.parseInt(att.substring(att.indexOf('x') + 1));
+        WHY.add("attention tile " + ATTENTION_ROWS + " x " + ATTENTION_NV * LANES + " (" + ATTENTION_ROWS * ATTENTION_NV
+                + " sums)" + (System.getProperty("rrcm.attention.tile") != null ? ", forced" : ""));
     }
 
     private CpuTuning() {}

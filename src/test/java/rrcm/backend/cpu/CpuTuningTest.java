@@ -19,7 +19,7 @@ class CpuTuningTest {
         String tile = System.getProperty("rrcm.gemm.tile");
         if (tile != null) assertEquals(tile, CpuGemm.MR + "x" + CpuGemm.NR / CpuTuning.LANES);
         String att = System.getProperty("rrcm.attention.tile");
-        if (att != null) assertEquals(Integer.parseInt(att), CpuTuning.ATTENTION_NV);
+        if (att != null) assertEquals(att, CpuTuning.ATTENTION_ROWS + "x" + CpuTuning.ATTENTION_NV);
     }
 
     @Test
@@ -27,6 +27,10 @@ class CpuTuningTest {
         // the default tile's sums, B vectors and at least one broadcast fit the registers
         if (System.getProperty("rrcm.gemm.tile") == null) {
             assertTrue(CpuGemm.MR * CpuTuning.GEMM_NV + CpuTuning.GEMM_NV + 1 <= CpuTuning.REGISTERS,
+                    CpuTuning.describe().toString());
+        }
+        if (System.getProperty("rrcm.attention.tile") == null) {
+            assertTrue(CpuTuning.ATTENTION_ROWS * CpuTuning.ATTENTION_NV + CpuTuning.ATTENTION_NV + 1 <= CpuTuning.REGISTERS,
                     CpuTuning.describe().toString());
         }
         assertTrue(CpuGemm.MC % CpuGemm.MR == 0 && CpuGemm.NC % CpuGemm.NR == 0, "blocks are whole tiles");
@@ -37,7 +41,7 @@ class CpuTuningTest {
     void describesEveryChoiceWithItsReason() {
         List<String> lines = CpuTuning.describe();
         for (String what : List.of("vector width", "vector registers", "caches", "gemm tile", "gemm blocks",
-                "attention tile")) {
+                "gemm without packing", "attention tile")) {
             assertTrue(lines.stream().anyMatch(l -> l.contains(what)), what + " missing from " + lines);
         }
         assertTrue(CpuTuning.summary().contains(CpuTuning.LANES + " float lanes"), CpuTuning.summary());
