@@ -122,9 +122,11 @@ public final class CpuTuning {
         WHY.add("gemm without packing for one-thread products with K x N <= " + GEMM_DIRECT + " (2 x " + 4 * LANES
                 + " tiles)" + (GEMM_DIRECT == 0 ? ": off" : ""));
 
-        // Attention's products are small (T x T x dh per head) and read B in place: 32 registers take
-        // 4 rows x 4 vectors (16 sums); 16 take 6 x 2 (12 sums, 2 B vectors, a broadcast).
-        String att = System.getProperty("rrcm.attention.tile", REGISTERS >= 32 ? "4x4" : "6x2").trim();
+        // Attention's products are small (T x T x dh per head) and read B in place. Six rows: 66 and 18
+        // tokens fill whole tiles, and 16 registers hold 6 x 2 (12 sums, 2 B vectors, a broadcast) where
+        // 4 x 2's 8 sums left the FMA units waiting (AVX2 forward + backward 25% faster); 32 registers
+        // take 6 x 4 (24 sums). benchmarks/RESULTS.md has the measurements.
+        String att = System.getProperty("rrcm.attention.tile", REGISTERS >= 32 ? "6x4" : "6x2").trim();
         if (!ATTENTION_TILES.contains(att)) {
             throw new IllegalArgumentException("-Drrcm.attention.tile must be one of " + ATTENTION_TILES + ", got '" + att + "'");
         }
