@@ -152,6 +152,17 @@ class ReproduceCliTest {
         assertTrue(again.out().contains("resuming run " + runs.resolve("rrcm-sigma0.5")), again.out());
         assertEquals(1, again.out().split("== stage ", -1).length - 1, "only the stopped stage runs: " + again.out());
         assertEquals(before, numbers(tmp.resolve("results").resolve("results.json")), "the same model and certificates");
+
+        // a stage's directory made with other settings is refused, not continued
+        Path config = runs.resolve("rrcm-sigma0.5").resolve("config.yaml");
+        String yaml = Files.readString(config);
+        assertTrue(yaml.contains("lambda: 20.0"), yaml);
+        Files.writeString(config, yaml.replace("lambda: 20.0", "lambda: 21.0"));
+        Files.writeString(state, Files.readString(state).replaceFirst(
+                "(\"rrcm-sigma0\\.5\": \\{\\s*\"seconds\": [0-9.Ee-]+,\\s*\"finished\": )true", "$1false"));
+        TrainCliTest.Run other = reproduce();
+        assertNotEquals(0, other.code());
+        assertTrue(other.err().contains("holds a run with another configuration than this stage's"), other.err());
     }
 
     /** The rows of a report without their times. */

@@ -35,9 +35,9 @@ import rrcm.backend.GemmOps;
  * <p>The row blocks are the parallel tasks: a multiple of the thread count, of equal size to within a
  * sliver, so that no core idles at the end; when M gives fewer blocks than threads, the B slivers are
  * split too. A batch of many products runs one product per task, and the small ones (attention-sized,
- * K x N within CpuTuning's limit) skip the packing altogether ({@link CpuSmallGemm}). Every C element is summed over K in
- * the same order (pc blocks in order, steps in order within a block) whichever thread or block
- * computes it, so the result does not depend on the thread count. Tiles that stick out of C run on a
+ * K x N within CpuTuning's limit) skip the packing altogether ({@link CpuSmallGemm}). Every C element
+ * is summed over K in the same order (pc blocks in order, steps in order within a block) whichever
+ * thread or block computes it, so the result does not depend on the thread count. Tiles that stick out of C run on a
  * scratch tile that is copied in and out.
  */
 final class CpuGemm extends GemmOps<CpuStorage> {

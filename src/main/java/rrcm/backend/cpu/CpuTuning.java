@@ -31,7 +31,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Each choice can be forced for measurement with a system property (-D after java): {@code
  * rrcm.vector.bits} (128, 256 or 512: the species every CPU kernel uses), {@code rrcm.gemm.tile}
  * (rows x vectors, one of {@link #GEMM_TILES}), {@code rrcm.gemm.kc}, {@code rrcm.gemm.mc},
- * {@code rrcm.gemm.nc}, {@code rrcm.gemm.direct} (0: every product packed), {@code rrcm.attention.tile} (rows x vectors, one of {@link #ATTENTION_TILES}).
+ * {@code rrcm.gemm.nc}, {@code rrcm.gemm.direct} (0: every product packed), {@code rrcm.attention.tile}
+ * (rows x vectors, one of {@link #ATTENTION_TILES}).
  */
 public final class CpuTuning {
     /** The float species of every CPU kernel. */
@@ -128,7 +129,8 @@ public final class CpuTuning {
         // take 6 x 4 (24 sums). benchmarks/RESULTS.md has the measurements.
         String att = System.getProperty("rrcm.attention.tile", REGISTERS >= 32 ? "6x4" : "6x2").trim();
         if (!ATTENTION_TILES.contains(att)) {
-            throw new IllegalArgumentException("-Drrcm.attention.tile must be one of " + ATTENTION_TILES + ", got '" + att + "'");
+            throw new IllegalArgumentException("-Drrcm.attention.tile must be one of " + ATTENTION_TILES + ", got '" + att
+                    + "'");
         }
         ATTENTION_ROWS = Integer.parseInt(att.substring(0, att.indexOf('x')));
         ATTENTION_NV = Integer.parseInt(att.substring(att.indexOf('x') + 1));
