@@ -25,8 +25,8 @@ import rrcm.backend.AttentionShape;
  * as two passes instead, (head, key block) tasks for dK, dV and (head, query block) tasks for dQ,
  * each recomputing P: more work, every core busy.
  *
- * <p>Every product is one register-tiled kernel, C += A B, that broadcasts elements of A and reads B
- * and C as rows of vectors. So the scores need k^T, and dP needs v^T: a key block's k and v are
+ * <p>Every product is one register-tiled kernel ({@link CpuTiles}), C += A B, that broadcasts elements
+ * of A and reads B and C as rows of vectors. So the scores need k^T, and dP needs v^T: a key block's k and v are
  * transposed into the workspace. Workspace rows are padded to a multiple of the vector width (zeros,
  * and -inf in the padding of a score row, so it gets probability 0): the kernels have no tails.
  * A chunk of tasks allocates one workspace and reuses it for each task: for the forward

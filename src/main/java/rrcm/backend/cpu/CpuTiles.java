@@ -34,9 +34,9 @@ final class CpuTiles {
         multiplyAdd(ROWS, WIDE, a, aOff, aRow, aCol, b, bOff, ldb, c, cOff, ldc, rows, cols, depth);
     }
 
-    /** {@link #multiplyAdd} in tiles of tileRows (4 or 6) rows, 4 vectors wide when wide (the tests run every tile). */
-    static void multiplyAdd(int tileRows, boolean wide, float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int ldb,
-                     float[] c, int cOff, int ldc, int rows, int cols, int depth) {
+    /** {@link #multiplyAdd} in tiles of tileRows (4 or 6) rows, 4 vectors wide when wide (tests run every tile). */
+    static void multiplyAdd(int tileRows, boolean wide, float[] a, int aOff, int aRow, int aCol, float[] b, int bOff,
+                            int ldb, float[] c, int cOff, int ldc, int rows, int cols, int depth) {
         if (tileRows == 6) {
             gemm6(wide, a, aOff, aRow, aCol, b, bOff, ldb, c, cOff, ldc, rows, cols, depth);
             return;
