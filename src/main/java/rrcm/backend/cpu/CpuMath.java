@@ -294,19 +294,21 @@ final class CpuMath {
     /** The lanes of v added first to last (reduceLanes(ADD) leaves the order open). */
     static float sumLanes(FloatVector v) {
         // constant lane numbers, which C2 extracts in registers: with a loop's variable lane number the
-        // library's per-lane fallback showed in attention's profile under -XX:UseAVX=2
+        // library's per-lane fallback showed in attention's profile under -XX:UseAVX=2 (v's own length,
+        // a constant once inlined, picks the lanes, so a vector of any width is summed whole)
+        int n = v.length();
         float s = 0;
         s += v.lane(0);
         s += v.lane(1);
         s += v.lane(2);
         s += v.lane(3);
-        if (L > 4) {
+        if (n > 4) {
             s += v.lane(4);
             s += v.lane(5);
             s += v.lane(6);
             s += v.lane(7);
         }
-        if (L > 8) {
+        if (n > 8) {
             s += v.lane(8);
             s += v.lane(9);
             s += v.lane(10);
